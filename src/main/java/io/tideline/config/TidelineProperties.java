@@ -1,0 +1,92 @@
+package io.tideline.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything Tideline's own code reads from configuration ({@code tideline.*}; env vars such as
+ * {@code TIDELINE_KAFKA_BOOTSTRAP_SERVERS} override). PostgreSQL and Redis use Spring Boot's own
+ * {@code spring.datasource.*} and {@code spring.data.redis.*}. Every default is documented in docs/configuration.md.
+ */
+@ConfigurationProperties("tideline")
+public record TidelineProperties(
+        @DefaultValue Kafka kafka,
+        @DefaultValue Topics topics,
+        @DefaultValue Streams streams,
+        @DefaultValue Ingest ingest,
+        @DefaultValue Anomaly anomaly,
+        @DefaultValue Sink sink,
+        @DefaultValue Dashboard dashboard) {
+
+    public record Kafka(
+            @DefaultValue("127.0.0.1:19092") String bootstrapServers,
+            /** Partitions of each topic Tideline creates; the unit of parallelism. */
+            @DefaultValue("6") int partitions,
+            /** 1 suits one broker; use 3 in production (with min.insync.replicas=2 on the brokers). */
+            @DefaultValue("1") short replicationFactor,
+            @DefaultValue("lz4") String compression,
+            @DefaultValue("5ms") Duration linger) {
+    }
+
+    public record Topics(
+            @DefaultValue("tideline.ingest") String ingest,
+            @DefaultValue("tideline.events") String events,
+            @DefaultValue("tideline.aggregates") String aggregates,
+            @DefaultValue("tideline.alerts") String alerts,
+            @DefaultValue("tideline.dlq") String deadLetter) {
+    }
+
+    public record Streams(
+            @DefaultValue("tideline-pipeline") String applicationId,
+            /** exactly_once_v2 or at_least_once. */
+            @DefaultValue("exactly_once_v2") String processingGuarantee,
+            /** Under exactly-once this bounds how long output waits to become visible to read_committed readers. */
+            @DefaultValue("100ms") Duration commitInterval,
+            @DefaultValue("1") int threads,
+            @DefaultValue(".tideline/state/streams") String stateDir,
+            /** How long an event id is remembered: a retry later than this counts again. */
+            @DefaultValue("1h") Duration dedupeRetention,
+            @DefaultValue("1m") Duration window,
+            /** How late (in event time) an event may arrive and still be counted in its window. */
+            @DefaultValue("10s") Duration grace) {
+    }
+
+    public record Ingest(
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("1000") int maxBatchSize,
+            /** How long a request waits for Kafka to acknowledge its events before answering 503. */
+            @DefaultValue("10s") Duration sendTimeout) {
+    }
+
+    public record Anomaly(
+            /** The sliding window of an account's recent payments that forms its baseline. */
+            @DefaultValue("30m") Duration window,
+            @DefaultValue("200") int maxSamples,
+            /** Payments needed in the window before the rule judges anything. */
+            @DefaultValue("10") int minSamples,
+            /** How many standard deviations from the mean make an anomaly. */
+            @DefaultValue("4.0") double zThreshold,
+            /** Lower bound of the standard deviation, as a fraction of the mean, so steady spenders don't alert on cents. */
+            @DefaultValue("0.1") double minRelativeStddev) {
+    }
+
+    public record Sink(
+            @DefaultValue("true") boolean postgresEnabled,
+            @DefaultValue("true") boolean redisEnabled,
+            @DefaultValue("2000") int maxPollRecords,
+            /** Recent alerts kept in the Redis read model. */
+            @DefaultValue("500") int recentAlerts,
+            /** Wait before retrying a batch that a store refused. */
+            @DefaultValue("1s") Duration retryBackoff) {
+    }
+
+    public record Dashboard(
+            /** How often aggregate updates are coalesced and pushed to dashboard clients. */
+            @DefaultValue("250ms") Duration pushInterval,
+            /** How often the throughput snapshot is pushed. */
+            @DefaultValue("1s") Duration snapshotInterval) {
+    }
+}

@@ -1,0 +1,54 @@
+package io.tideline.process;
+
+import java.time.Duration;
+
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import io.tideline.model.EventEnvelope;
+import io.tideline.observe.PipelineMetrics;
+
+/**
+ * Passes each event id once. Ids are remembered in a window store indexed by ingest time, not event time, so
+ * that a client sending old (or future) event times cannot make the store forget ids early; the store's
+ * changelog makes the memory survive restarts, and exactly-once makes "seen" and "forwarded" one atomic fact.
+ * Retries of one event carry the same partition key, so they meet in the same task.
+ */
+final class Deduplicator implements FixedKeyProcessor<String, EventEnvelope, EventEnvelope> {
+
+    static final String STORE = "dedupe-ids";
+
+    private final long retentionMs;
+    private final PipelineMetrics metrics;
+    private FixedKeyProcessorContext<String, EventEnvelope> context;
+    private WindowStore<String, Long> seen;
+
+    Deduplicator(Duration retention, PipelineMetrics metrics) {
+        this.retentionMs = retention.toMillis();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, EventEnvelope> context) {
+        this.context = context;
+        this.seen = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, EventEnvelope> record) {
+        String id = record.value().getId();
+        long ingest = record.value().getIngestTime().toEpochMilli();
+        try (WindowStoreIterator<Long> earlier = seen.fetch(id, ingest - retentionMs, ingest + retentionMs)) {
+            if (earlier.hasNext()) {
+                metrics.stageRecords("dedupe", "duplicate", 1);
+                return;
+            }
+        }
+        seen.put(id, ingest, ingest);
+        metrics.stageRecords("dedupe", "unique", 1);
+        context.forward(record);
+    }
+}

@@ -1,0 +1,50 @@
+package io.tideline.serve;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+
+import io.tideline.model.WindowAggregate;
+import io.tideline.store.AggregateMean;
+
+/** A window aggregate as the API and the dashboard show it, whichever store it came from. */
+public record AggregateView(String scope, String eventType, String seriesKey, Instant windowStart, Instant windowEnd,
+                            long count, BigDecimal sum, BigDecimal min, BigDecimal max, BigDecimal mean,
+                            Instant lastEventTime) {
+
+    static AggregateView of(WindowAggregate a) {
+        return new AggregateView(a.getScope().name(), a.getEventType(), a.getSeriesKey(), a.getWindowStart(),
+                a.getWindowEnd(), a.getCount(), strip(a.getSum()), strip(a.getMin()), strip(a.getMax()),
+                strip(AggregateMean.of(a)), a.getLastEventTime());
+    }
+
+    static AggregateView fromRedisHash(Map<Object, Object> h) {
+        return new AggregateView(str(h, "scope"), str(h, "eventType"), str(h, "seriesKey"),
+                Instant.ofEpochMilli(Long.parseLong(str(h, "windowStart"))), Instant.ofEpochMilli(Long.parseLong(str(h, "windowEnd"))),
+                Long.parseLong(str(h, "count")), decimal(h, "sum"), decimal(h, "min"), decimal(h, "max"), decimal(h, "mean"),
+                Instant.ofEpochMilli(Long.parseLong(str(h, "lastEventTime"))));
+    }
+
+    static AggregateView fromRow(ResultSet rs, int rowNum) throws SQLException {
+        return new AggregateView(rs.getString("scope"), rs.getString("event_type"), rs.getString("series_key"),
+                rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(), rs.getLong("count"),
+                strip(rs.getBigDecimal("sum")), strip(rs.getBigDecimal("min")), strip(rs.getBigDecimal("max")),
+                strip(rs.getBigDecimal("mean")), rs.getTimestamp("last_event_time").toInstant());
+    }
+
+    private static String str(Map<Object, Object> h, String field) {
+        Object v = h.get(field);
+        return v == null ? null : v.toString();
+    }
+
+    private static BigDecimal decimal(Map<Object, Object> h, String field) {
+        String v = str(h, field);
+        return v == null || v.isEmpty() ? null : new BigDecimal(v);
+    }
+
+    private static BigDecimal strip(BigDecimal d) {
+        return d == null ? null : d.stripTrailingZeros();
+    }
+}

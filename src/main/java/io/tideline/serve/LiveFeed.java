@@ -1,0 +1,122 @@
+package io.tideline.serve;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.tideline.model.Alert;
+import io.tideline.model.WindowAggregate;
+import io.tideline.schema.AvroJsonEncoder;
+import io.tideline.store.ReadModelListener;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Pushes read-model changes to dashboard clients over Server-Sent Events. Aggregate updates are coalesced per
+ * series and flushed on a short interval (a browser needs the newest value, not every one); alerts go at once;
+ * a throughput snapshot goes every second. One thread does all sending, so a slow client cannot stall a sink.
+ */
+public class LiveFeed implements ReadModelListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+
+    private final ObjectMapper json;
+    private final AvroJsonEncoder avroJson = new AvroJsonEncoder();
+    private final Set<SseEmitter> clients = ConcurrentHashMap.newKeySet();
+    private final Map<String, AggregateView> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tideline-live-feed");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LiveFeed(ObjectMapper json, Duration pushInterval, Duration snapshotInterval, Supplier<Object> snapshots) {
+        this.json = json;
+        sender.scheduleWithFixedDelay(this::flushAggregates, pushInterval.toMillis(), pushInterval.toMillis(), TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(() -> {
+            if (!clients.isEmpty()) {
+                broadcast("snapshot", snapshots.get());
+            }
+        }, 0, snapshotInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public SseEmitter subscribe() {
+        SseEmitter emitter = new SseEmitter(0L); // no timeout: the stream lives as long as the page
+        emitter.onCompletion(() -> clients.remove(emitter));
+        emitter.onTimeout(() -> clients.remove(emitter));
+        emitter.onError(e -> clients.remove(emitter));
+        clients.add(emitter);
+        sender.execute(() -> send(emitter, "hello", Map.of("clients", clients.size())));
+        return emitter;
+    }
+
+    @Override
+    public void aggregatesApplied(List<WindowAggregate> aggregates) {
+        for (WindowAggregate a : aggregates) {
+            pending.put(a.getScope() + "|" + a.getEventType() + "|" + a.getSeriesKey(), AggregateView.of(a));
+        }
+    }
+
+    @Override
+    public void alertsApplied(List<Alert> alerts) {
+        List<Object> encoded = new ArrayList<>();
+        for (Alert alert : alerts) {
+            encoded.add(avroJson.encode(alert));
+        }
+        sender.execute(() -> encoded.forEach(a -> broadcast("alert", a)));
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    private void flushAggregates() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<AggregateView> batch = new ArrayList<>();
+        for (String key : new ArrayList<>(pending.keySet())) {
+            AggregateView view = pending.remove(key);
+            if (view != null) {
+                batch.add(view);
+            }
+        }
+        if (!clients.isEmpty()) {
+            broadcast("aggregates", batch);
+        }
+    }
+
+    private void broadcast(String event, Object data) {
+        for (SseEmitter client : clients) {
+            send(client, event, data);
+        }
+    }
+
+    private void send(SseEmitter client, String event, Object data) {
+        try {
+            client.send(SseEmitter.event().name(event).data(json.writeValueAsString(data), MediaType.APPLICATION_JSON));
+        } catch (IOException | IllegalStateException e) {
+            clients.remove(client);
+            log.debug("dropping dashboard client: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+        clients.forEach(SseEmitter::complete);
+        clients.clear();
+    }
+}

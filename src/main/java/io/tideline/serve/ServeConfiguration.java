@@ -1,0 +1,41 @@
+package io.tideline.serve;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.tideline.config.TidelineProperties;
+import io.tideline.observe.PipelineMetrics;
+import io.tideline.process.StreamsRunner;
+import io.tideline.store.SinkRunner;
+import tools.jackson.databind.ObjectMapper;
+
+/** Wires the serve stage: queries over both read sides and the dashboard's push feed. */
+@Configuration(proxyBeanMethods = false)
+public class ServeConfiguration {
+
+    @Bean
+    ReadModelQueries readModelQueries(StringRedisTemplate redis, ObjectMapper json) {
+        return new ReadModelQueries(redis, json);
+    }
+
+    @Bean
+    HistoryQueries historyQueries(JdbcTemplate jdbc) {
+        return new HistoryQueries(jdbc);
+    }
+
+    @Bean
+    DashboardSnapshots dashboardSnapshots(PipelineMetrics metrics, ReadModelQueries readModel, StreamsRunner streams,
+                                          SinkRunner sinks, TidelineProperties config) {
+        return new DashboardSnapshots(metrics, readModel, streams, sinks.loops(), config.streams().processingGuarantee());
+    }
+
+    /** The snapshots come lazily: the sinks that feed this feed are also what the snapshots describe. */
+    @Bean(destroyMethod = "close")
+    LiveFeed liveFeed(ObjectMapper json, TidelineProperties config, ObjectProvider<DashboardSnapshots> snapshots) {
+        return new LiveFeed(json, config.dashboard().pushInterval(), config.dashboard().snapshotInterval(),
+                () -> snapshots.getObject().take());
+    }
+}

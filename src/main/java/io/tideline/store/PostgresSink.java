@@ -1,0 +1,153 @@
+package io.tideline.store;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.tideline.config.TidelineProperties;
+import io.tideline.model.Alert;
+import io.tideline.model.EventEnvelope;
+import io.tideline.model.WindowAggregate;
+import io.tideline.observe.PipelineMetrics;
+import io.tideline.schema.AvroJsonEncoder;
+import io.tideline.schema.AvroSerde;
+
+/**
+ * Writes events, window aggregates and alerts into PostgreSQL, one transaction per batch that also moves the
+ * sink's offsets. Every write is idempotent on its own too (events and alerts by id; aggregates replace by
+ * series and window, fenced by offset), so even a replay past the stored offsets changes nothing.
+ */
+public final class PostgresSink implements RecordSink {
+
+    public static final String NAME = "postgres";
+
+    private static final String INSERT_EVENT = """
+            insert into events (event_id, event_type, source, subject, partition_key, event_time, ingest_time, data,
+                                kafka_partition, kafka_offset)
+            values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+            on conflict (event_id) do nothing""";
+    private static final String UPSERT_AGGREGATE = """
+            insert into window_aggregates (scope, event_type, series_key, window_start, window_end, count, sum, min, max,
+                                           mean, last_event_time, updated_at, source_partition, source_offset)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
+            on conflict (scope, event_type, series_key, window_start) do update set
+                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max, mean = excluded.mean,
+                last_event_time = excluded.last_event_time, updated_at = excluded.updated_at,
+                source_partition = excluded.source_partition, source_offset = excluded.source_offset
+            where window_aggregates.source_offset < excluded.source_offset""";
+    private static final String INSERT_ALERT = """
+            insert into alerts (alert_id, rule, severity, event_type, series_key, event_id, event_time, observed,
+                                baseline_mean, baseline_stddev, score, message)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (alert_id) do nothing""";
+    private static final String UPSERT_OFFSET = """
+            insert into sink_offsets (sink, topic, partition, next_offset) values (?, ?, ?, ?)
+            on conflict (sink, topic, partition) do update set next_offset = excluded.next_offset""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final TidelineProperties.Topics topics;
+    private final PipelineMetrics metrics;
+    private final Clock clock;
+    private final AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
+    private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
+    private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
+    private final AvroJsonEncoder json = new AvroJsonEncoder();
+
+    public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
+                        PipelineMetrics metrics, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public List<String> sourceTopics() {
+        return List.of(topics.events(), topics.aggregates(), topics.alerts());
+    }
+
+    @Override
+    public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        jdbc.query("select topic, partition, next_offset from sink_offsets where sink = ?", rs -> {
+            TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+            if (partitions.contains(tp)) {
+                offsets.put(tp, rs.getLong(3));
+            }
+        }, NAME);
+        return offsets;
+    }
+
+    @Override
+    public void write(ConsumerRecords<String, byte[]> batch) {
+        List<Object[]> eventRows = new ArrayList<>();
+        List<Instant> eventTimes = new ArrayList<>();
+        Map<String, Object[]> aggregateRows = new LinkedHashMap<>();
+        List<Object[]> alertRows = new ArrayList<>();
+        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+            if (record.topic().equals(topics.events())) {
+                EventEnvelope e = envelopes.fromBytes(record.value());
+                eventRows.add(eventRow(e, record));
+                eventTimes.add(e.getTime());
+            } else if (record.topic().equals(topics.aggregates())) {
+                WindowAggregate a = aggregates.fromBytes(record.value());
+                // Only the newest update of a series' window in the batch needs writing.
+                aggregateRows.put(record.key() + '@' + a.getWindowStart().toEpochMilli(), aggregateRow(a, record));
+            } else if (record.topic().equals(topics.alerts())) {
+                alertRows.add(alertRow(alerts.fromBytes(record.value())));
+            }
+        }
+        transactions.executeWithoutResult(status -> {
+            jdbc.batchUpdate(INSERT_EVENT, eventRows);
+            jdbc.batchUpdate(UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
+            jdbc.batchUpdate(INSERT_ALERT, alertRows);
+            jdbc.batchUpdate(UPSERT_OFFSET, nextOffsets.entrySet().stream()
+                    .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
+                    .toList());
+        });
+        Instant now = clock.instant();
+        for (Instant time : eventTimes) {
+            metrics.latency(NAME, Duration.between(time, now));
+        }
+    }
+
+    private Object[] eventRow(EventEnvelope e, ConsumerRecord<String, byte[]> record) {
+        return new Object[] {e.getId(), e.getType(), e.getSource(), e.getSubject(), e.getPartitionKey(),
+                Timestamp.from(e.getTime()), Timestamp.from(e.getIngestTime()),
+                json.encode((org.apache.avro.generic.IndexedRecord) e.getPayload()).toString(),
+                record.partition(), record.offset()};
+    }
+
+    private static Object[] aggregateRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {
+        return new Object[] {a.getScope().name(), a.getEventType(), a.getSeriesKey(), Timestamp.from(a.getWindowStart()),
+                Timestamp.from(a.getWindowEnd()), a.getCount(), a.getSum(), a.getMin(), a.getMax(), AggregateMean.of(a),
+                Timestamp.from(a.getLastEventTime()), record.partition(), record.offset()};
+    }
+
+    private static Object[] alertRow(Alert a) {
+        return new Object[] {a.getAlertId(), a.getRule(), a.getSeverity().name(), a.getEventType(), a.getSeriesKey(),
+                a.getEventId(), Timestamp.from(a.getEventTime()), a.getObserved(), a.getBaselineMean(),
+                a.getBaselineStddev(), a.getScore(), a.getMessage()};
+    }
+}

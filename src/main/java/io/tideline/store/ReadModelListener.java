@@ -1,0 +1,14 @@
+package io.tideline.store;
+
+import java.util.List;
+
+import io.tideline.model.Alert;
+import io.tideline.model.WindowAggregate;
+
+/** Told what the Redis read model just applied, after it is visible there (the dashboard's push feed). */
+public interface ReadModelListener {
+
+    void aggregatesApplied(List<WindowAggregate> aggregates);
+
+    void alertsApplied(List<Alert> alerts);
+}

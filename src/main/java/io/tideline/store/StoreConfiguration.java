@@ -1,0 +1,58 @@
+package io.tideline.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.tideline.config.TidelineProperties;
+import io.tideline.observe.PipelineMetrics;
+
+/** Wires the store stage: one consumer loop per store, reading committed output of the process stage. */
+@Configuration(proxyBeanMethods = false)
+public class StoreConfiguration {
+
+    @Bean
+    SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
+                          StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
+        List<SinkLoop> loops = new ArrayList<>();
+        TidelineProperties.Sink sink = config.sink();
+        if (sink.postgresEnabled()) {
+            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), metrics, clock);
+            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres.sourceTopics(), postgres,
+                    sink.retryBackoff(), metrics));
+        }
+        if (sink.redisEnabled()) {
+            RedisReadModelSink redisSink = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener, metrics, clock);
+            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink.sourceTopics(), redisSink,
+                    sink.retryBackoff(), metrics));
+        }
+        return new SinkRunner(loops);
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(TidelineProperties config, String sink, PipelineMetrics metrics) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, config.streams().applicationId() + "-sink-" + sink,
+                ConsumerConfig.CLIENT_ID_CONFIG, "tideline-sink-" + sink,
+                // Only what the process stage committed: an aborted transaction's output never reaches a store.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().maxPollRecords()),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        new KafkaClientMetrics(consumer).bindTo(metrics.registry());
+        return consumer;
+    }
+}
