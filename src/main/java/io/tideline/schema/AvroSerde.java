@@ -23,6 +23,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
+    static {
+        TrustedModelClasses.ensure();
+    }
+
     private final SpecificDatumWriter<T> writer;
     private final SpecificDatumReader<T> reader;
 

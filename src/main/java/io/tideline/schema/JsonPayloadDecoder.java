@@ -23,6 +23,10 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonPayloadDecoder {
 
+    static {
+        TrustedModelClasses.ensure();
+    }
+
     /** Decodes {@code data} or throws {@link SchemaViolationException} naming every bad field. */
     public SpecificRecord decode(JsonNode data, Schema schema) {
         List<FieldViolation> violations = new ArrayList<>();

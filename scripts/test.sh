@@ -1,0 +1,21 @@
+# ./tideline test [maven args]: the whole suite, unit and integration. Tests start (and stop) their own Kafka,
+# PostgreSQL and Redis in the test JVM; the browser test needs Debian's chromium, installed here if missing.
+ensure_chromium() {
+  if [[ -n "${TIDELINE_CHROMIUM:-}" ]]; then return; fi
+  for candidate in chromium chromium-browser; do
+    if command -v "$candidate" >/dev/null 2>&1; then export TIDELINE_CHROMIUM=$(command -v "$candidate"); return; fi
+  done
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium for the dashboard browser test"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || die "could not install chromium"
+    export TIDELINE_CHROMIUM=$(command -v chromium)
+  else
+    die "the dashboard test needs Chromium: install it (apt-get install chromium) or set TIDELINE_CHROMIUM to its path"
+  fi
+}
+
+find_java; find_maven
+ensure_chromium
+cd "$ROOT"
+exec "$MVN" -B verify "$@"

@@ -1,0 +1,87 @@
+// Tideline dashboard: everything below arrives by server push (Server-Sent Events on /v1/stream).
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const MAX_ROWS = 40, MAX_ALERTS = 50;
+  const history = [];
+  const number = (v, digits = 0) => v == null ? '–' : Number(v).toLocaleString(undefined, { maximumFractionDigits: digits });
+  const time = (t) => t ? new Date(t).toLocaleTimeString() : '–';
+
+  function setStatus(state, text) {
+    const el = $('status');
+    el.className = 'status ' + state;
+    el.dataset.state = state;
+    el.textContent = text;
+  }
+
+  function onSnapshot(s) {
+    $('guarantee').textContent = s.guarantee;
+    $('streams-state').textContent = s.streamsState;
+    $('sink-lag').textContent = Object.entries(s.sinkLag).map(([k, v]) => `${k} ${v}`).join(' · ') || '–';
+    $('rate-events').textContent = number(s.eventsPerSecond);
+    $('rate-stored').textContent = number(s.storedPerSecond);
+    $('p99').textContent = number(s.readModelP99Ms, 1);
+    $('total-accepted').textContent = number(s.accepted);
+    $('total-duplicates').textContent = number(s.duplicates);
+    $('total-dlq').textContent = number(s.deadLettered);
+    const rows = Object.entries(s.types).map(([type, t]) =>
+      `<tr data-type="${type}"><td>${type}</td><td class="count">${number(t.count)}</td><td>${number(t.mean, 2)}</td>` +
+      `<td>${s.guarantee}</td></tr>`);
+    $('types').innerHTML = rows.join('');
+    history.push(s.eventsPerSecond);
+    if (history.length > 120) history.shift();
+    drawSparkline();
+  }
+
+  function drawSparkline() {
+    const c = $('sparkline'), g = c.getContext('2d');
+    g.clearRect(0, 0, c.width, c.height);
+    const max = Math.max(1, ...history);
+    g.strokeStyle = '#38bdf8'; g.lineWidth = 2; g.beginPath();
+    history.forEach((v, i) => {
+      const x = (i / 119) * c.width, y = c.height - (v / max) * (c.height - 4) - 2;
+      i ? g.lineTo(x, y) : g.moveTo(x, y);
+    });
+    g.stroke();
+  }
+
+  function onAggregates(list) {
+    const body = $('aggregates');
+    for (const a of list) {
+      const id = `${a.scope}|${a.eventType}|${a.seriesKey}`;
+      let row = body.querySelector(`tr[data-series="${CSS.escape(id)}"]`);
+      if (!row) {
+        row = document.createElement('tr');
+        row.dataset.series = id;
+      }
+      row.innerHTML = `<td>${a.eventType}${a.scope === 'KEY' ? ' / ' + escapeHtml(a.seriesKey) : ' (all)'}</td>` +
+        `<td>${time(a.windowStart)}</td><td class="count">${number(a.count)}</td><td>${number(a.sum, 2)}</td>` +
+        `<td>${number(a.min, 2)}</td><td>${number(a.max, 2)}</td><td>${number(a.mean, 2)}</td>`;
+      row.classList.remove('fresh'); void row.offsetWidth; row.classList.add('fresh');
+      body.prepend(row);
+    }
+    while (body.children.length > MAX_ROWS) body.lastElementChild.remove();
+  }
+
+  function onAlert(a) {
+    const li = document.createElement('li');
+    li.className = a.severity;
+    li.dataset.alertId = a.alertId;
+    li.innerHTML = `<time>${time(a.eventTime)}</time><b>${a.severity}</b> ${escapeHtml(a.message)}`;
+    $('alerts').prepend(li);
+    while ($('alerts').children.length > MAX_ALERTS) $('alerts').lastElementChild.remove();
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  // Alerts from before the page opened: one read of the read model, then push only.
+  fetch('/v1/alerts/recent?limit=20').then((r) => r.ok ? r.json() : []).then((list) => list.reverse().forEach(onAlert)).catch(() => {});
+
+  const source = new EventSource('/v1/stream');
+  source.addEventListener('hello', () => setStatus('live', 'live'));
+  source.addEventListener('snapshot', (e) => onSnapshot(JSON.parse(e.data)));
+  source.addEventListener('aggregates', (e) => onAggregates(JSON.parse(e.data)));
+  source.addEventListener('alert', (e) => onAlert(JSON.parse(e.data)));
+  source.onerror = () => setStatus('down', 'reconnecting…');
+})();
