@@ -8,7 +8,7 @@ ensure_chromium() {
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "installing Debian's chromium for the dashboard browser test"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || die "could not install chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null || die "could not install chromium"
     export TIDELINE_CHROMIUM=$(command -v chromium)
   else
     die "the dashboard test needs Chromium: install it (apt-get install chromium) or set TIDELINE_CHROMIUM to its path"

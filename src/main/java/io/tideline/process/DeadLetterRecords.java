@@ -9,18 +9,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import static io.tideline.process.DeadLetterHeaders.*;
+
 /**
  * Turns a rejection back into the original record, with the reason and its provenance in headers, for the
  * dead-letter topic. The original headers are kept so a re-drive reproduces the record exactly.
  */
 final class DeadLetterRecords implements Processor<String, Normalized, byte[], byte[]> {
-
-    public static final String REASON = "tideline.dlq.reason";
-    public static final String EXCEPTION = "tideline.dlq.exception";
-    public static final String TOPIC = "tideline.dlq.topic";
-    public static final String PARTITION = "tideline.dlq.partition";
-    public static final String OFFSET = "tideline.dlq.offset";
-    public static final String TIME = "tideline.dlq.time";
 
     private ProcessorContext<byte[], byte[]> context;
 

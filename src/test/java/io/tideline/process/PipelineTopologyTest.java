@@ -179,12 +179,12 @@ class PipelineTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(new String(dead.value())).isEqualTo(bad.get("data").toString());
         assertThat(new String(dead.key())).isEqualTo("acct-1");
-        assertThat(header(dead.headers(), DeadLetterRecords.REASON)).contains("data.amount").contains("data.currency");
-        assertThat(header(dead.headers(), DeadLetterRecords.EXCEPTION)).isEqualTo("io.tideline.ingest.InvalidEventException");
-        assertThat(header(dead.headers(), DeadLetterRecords.TOPIC)).isEqualTo("tideline.ingest");
-        assertThat(header(dead.headers(), DeadLetterRecords.PARTITION)).isEqualTo("0");
-        assertThat(header(dead.headers(), DeadLetterRecords.OFFSET)).isEqualTo("0");
-        assertThat(Instant.parse(header(dead.headers(), DeadLetterRecords.TIME))).isNotNull();
+        assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).contains("data.amount").contains("data.currency");
+        assertThat(header(dead.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo("io.tideline.ingest.InvalidEventException");
+        assertThat(header(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo("tideline.ingest");
+        assertThat(header(dead.headers(), DeadLetterHeaders.PARTITION)).isEqualTo("0");
+        assertThat(header(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("0");
+        assertThat(Instant.parse(header(dead.headers(), DeadLetterHeaders.TIME))).isNotNull();
         assertThat(header(dead.headers(), "ce_id")).isEqualTo("bad-1"); // original headers kept for re-drive
         assertThat(events.isEmpty()).isTrue();
         assertThat(aggregates.isEmpty()).isTrue();
@@ -196,7 +196,7 @@ class PipelineTopologyTest {
         ingest.pipeInput(new TestRecord<>(utf8("k"), new byte[] {(byte) 0xC3, 0x28, 0x7B}, headers, T0));
         sendBinary("acct-1", payment("after-poison", "acct-1", "3", T0));
 
-        assertThat(header(deadLetters.readRecord().headers(), DeadLetterRecords.REASON)).contains("not valid JSON");
+        assertThat(header(deadLetters.readRecord().headers(), DeadLetterHeaders.REASON)).contains("not valid JSON");
         assertThat(events.readValue().getId()).isEqualTo("after-poison");
     }
 
@@ -206,7 +206,7 @@ class PipelineTopologyTest {
         event.put("type", "teleportation");
         sendBinary("acct-1", event);
 
-        assertThat(header(deadLetters.readRecord().headers(), DeadLetterRecords.REASON)).contains("unknown event type \"teleportation\"");
+        assertThat(header(deadLetters.readRecord().headers(), DeadLetterHeaders.REASON)).contains("unknown event type \"teleportation\"");
     }
 
     @Test

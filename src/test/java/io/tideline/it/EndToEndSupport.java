@@ -1,0 +1,53 @@
+package io.tideline.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.tideline.ingest.IngestConfiguration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** Points the application at {@link TestServers} and gives tests an HTTP client for its API. */
+public abstract class EndToEndSupport {
+
+    protected static final ObjectMapper JSON = IngestConfiguration.eventJson();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) throws IOException {
+        Path stateDir = Files.createTempDirectory("tideline-streams");
+        registry.add("tideline.kafka.bootstrap-servers", () -> TestServers.current().kafkaBootstrap());
+        registry.add("spring.datasource.url", () -> TestServers.current().jdbcUrl());
+        registry.add("spring.data.redis.port", () -> TestServers.current().redisPort());
+        registry.add("tideline.streams.state-dir", stateDir::toString);
+    }
+
+    protected abstract int port();
+
+    protected HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/v1/events"))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(pathAndQuery);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}

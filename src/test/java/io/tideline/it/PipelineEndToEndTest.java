@@ -1,0 +1,254 @@
+package io.tideline.it;
+
+import static io.tideline.support.CloudEvents.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.tideline.config.TidelineProperties;
+import io.tideline.process.DeadLetterHeaders;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Events travel the whole pipeline on real parts: HTTP or a Kafka client → Kafka → Kafka Streams (exactly-once) →
+ * PostgreSQL and Redis → REST. Each test uses its own keys so that tests do not see each other's events.
+ */
+@EndToEndTest
+class PipelineEndToEndTest extends EndToEndSupport {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TidelineProperties config;
+
+    @Override
+    protected int port() {
+        return port;
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void postedEventsAreStoredOnceAndAggregatedExactlyInPostgresAndRedis() throws Exception {
+        String account = unique("acct");
+        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<String> amounts = List.of("10.50", "20.25", "5.00", "99.99", "0.01");
+        List<ObjectNode> events = new ArrayList<>();
+        for (int i = 0; i < amounts.size(); i++) {
+            events.add(payment(account + "-e" + i, account, amounts.get(i), time));
+        }
+        HttpResponse<String> batch = post("application/cloudevents-batch+json", events.toString());
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(202);
+        assertThat(JSON.readTree(batch.body()).get("accepted").asInt()).isEqualTo(5);
+        // a client retry of one event, sent again on its own: must count once
+        assertThat(post("application/cloudevents+json", events.get(1).toString()).statusCode()).isEqualTo(202);
+
+        BigDecimal sum = amounts.stream().map(BigDecimal::new).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal mean = sum.divide(BigDecimal.valueOf(amounts.size()), 6, RoundingMode.HALF_EVEN);
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            JsonNode history = getJson("/v1/aggregates?type=payment&key=" + account);
+            assertThat(history).hasSize(1);
+            assertAggregate(history.get(0), amounts.size(), sum, "0.01", "99.99", mean);
+        });
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertAggregate(getJson("/v1/aggregates/latest?type=payment&key=" + account), amounts.size(), sum, "0.01", "99.99", mean));
+
+        assertThat(jdbc.queryForObject("select count(*) from events where partition_key = ?", Long.class, account)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("select count(distinct event_id) from events where partition_key = ?", Long.class, account)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("select (data->>'amount')::numeric from events where event_id = ?", BigDecimal.class,
+                account + "-e0")).isEqualByComparingTo("10.50");
+        assertThat(prometheus()).containsPattern("tideline_stage_records_total\\{[^}]*outcome=\"duplicate\",stage=\"dedupe\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void perTypeAggregateEqualsWhatTheStoredEventsAddUpTo() throws Exception {
+        String name = unique("metric");
+        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<ObjectNode> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(metric(name + "-" + i, name, 1.5 * (i + 1), time));
+        }
+        assertThat(post("application/cloudevents-batch+json", events.toString()).statusCode()).isEqualTo(202);
+        Instant windowStart = Instant.ofEpochMilli(time.toEpochMilli() - time.toEpochMilli() % 60_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Map<String, Object> truth = jdbc.queryForMap("""
+                    select count(*) as count, sum((data->>'value')::numeric) as sum from events
+                    where event_type = 'metric-sample' and event_time >= ? and event_time < ?""",
+                    java.sql.Timestamp.from(windowStart), java.sql.Timestamp.from(windowStart.plusSeconds(60)));
+            assertThat((Long) truth.get("count")).isGreaterThanOrEqualTo(4);
+            JsonNode stored = getJson("/v1/aggregates?type=metric-sample&from=" + windowStart + "&to=" + windowStart.plusSeconds(1));
+            assertThat(stored).hasSize(1);
+            assertThat(stored.get(0).get("count").asLong()).isEqualTo((Long) truth.get("count"));
+            assertThat(stored.get(0).get("sum").decimalValue()).isEqualByComparingTo((BigDecimal) truth.get("sum"));
+            JsonNode latest = getJson("/v1/aggregates/latest?type=metric-sample");
+            assertThat(latest.get("windowStart").asString()).isEqualTo(windowStart.toString());
+            assertThat(latest.get("count").asLong()).isEqualTo((Long) truth.get("count"));
+        });
+    }
+
+    @Test
+    void anOutlierPaymentRaisesExactlyOneAlertInBothStores() throws Exception {
+        String account = unique("acct");
+        Instant start = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        List<ObjectNode> usual = new ArrayList<>();
+        String[] amounts = {"95", "102", "99", "101", "98", "104", "97", "100", "103", "96", "100", "99"};
+        for (int i = 0; i < amounts.length; i++) {
+            usual.add(payment(account + "-n" + i, account, amounts[i], start.plusSeconds(i)));
+        }
+        assertThat(post("application/cloudevents-batch+json", usual.toString()).statusCode()).isEqualTo(202);
+        String fraudId = account + "-fraud";
+        assertThat(post("application/cloudevents+json", payment(fraudId, account, "7500", start.plusSeconds(20)).toString())
+                .statusCode()).isEqualTo(202);
+
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("select count(*) from alerts where series_key = ?", Long.class, account)).isEqualTo(1));
+        // a later, normal payment: once it is stored, everything before it in its partition has been processed
+        String sentinel = account + "-sentinel";
+        assertThat(post("application/cloudevents+json", payment(sentinel, account, "101", start.plusSeconds(21)).toString())
+                .statusCode()).isEqualTo(202);
+        await().atMost(DEADLINE).until(() -> jdbc.queryForObject("select count(*) from events where event_id = ?", Long.class, sentinel) == 1);
+
+        assertThat(jdbc.queryForList("select event_id from alerts where series_key = ?", String.class, account)).containsExactly(fraudId);
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            List<JsonNode> recent = new ArrayList<>();
+            getJson("/v1/alerts/recent?limit=1000").forEach(recent::add);
+            assertThat(recent).filteredOn(a -> a.get("seriesKey").asString().equals(account))
+                    .extracting(a -> a.get("eventId").asString()).containsExactly(fraudId);
+        });
+    }
+
+    @Test
+    void aMalformedEventGets400AndNothingReachesKafka() throws Exception {
+        String badId = unique("bad");
+        ObjectNode bad = payment(badId, "acct-x", "1", Instant.now());
+        ((ObjectNode) bad.get("data")).put("amount", "one euro");
+        HttpResponse<String> response = post("application/cloudevents+json", bad.toString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("rejected").get(0).get("id").asString()).isEqualTo(badId);
+        assertThat(problem.get("rejected").get(0).get("errors").get(0).get("field").asString()).isEqualTo("data.amount");
+
+        // a valid marker sent afterwards proves the scan below reads what was written
+        String markerId = unique("marker");
+        assertThat(post("application/cloudevents+json", payment(markerId, "acct-x", "1", Instant.now()).toString()).statusCode()).isEqualTo(202);
+        List<String> ids = ingestTopicIds();
+        assertThat(ids).contains(markerId).doesNotContain(badId);
+    }
+
+    @Test
+    void kafkaClientsMayProduceStructuredOrBinaryEventsAndPoisonIsDeadLettered() throws Exception {
+        String account = unique("acct");
+        ObjectNode structured = payment(account + "-s", account, "1.25", Instant.now());
+        ObjectNode binary = payment(account + "-b", account, "2.75", Instant.now());
+        byte[] poison = {0x00, (byte) 0xFF, 0x13, 0x37};
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.current().kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().ingest(), null, account, utf8(structured.toString()), structuredHeaders()));
+            producer.send(new ProducerRecord<>(config.topics().ingest(), null, account, binaryValue(binary), binaryHeaders(binary)));
+            producer.send(new ProducerRecord<>(config.topics().ingest(), null, account + "-poison", poison, structuredHeaders())).get();
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(jdbc.queryForList("select event_id from events where partition_key = ? order by event_id", String.class, account))
+                    .containsExactly(account + "-b", account + "-s");
+            assertThat(getJson("/v1/aggregates/latest?type=payment&key=" + account).get("sum").decimalValue()).isEqualByComparingTo("4.00");
+        });
+        ConsumerRecord<byte[], byte[]> dead = await().atMost(DEADLINE).until(() -> deadLetterFor(account + "-poison"), r -> r != null);
+        assertThat(dead.value()).isEqualTo(poison);
+        assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).contains("not valid JSON");
+        assertThat(header(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(config.topics().ingest());
+        assertThat(header(dead.headers(), DeadLetterHeaders.OFFSET)).matches("\\d+");
+    }
+
+    private static void assertAggregate(JsonNode a, long count, BigDecimal sum, String min, String max, BigDecimal mean) {
+        assertThat(a.get("count").asLong()).isEqualTo(count);
+        assertThat(a.get("sum").decimalValue()).isEqualByComparingTo(sum);
+        assertThat(a.get("min").decimalValue()).isEqualByComparingTo(min);
+        assertThat(a.get("max").decimalValue()).isEqualByComparingTo(max);
+        assertThat(a.get("mean").decimalValue()).isEqualByComparingTo(mean);
+    }
+
+    private String prometheus() throws Exception {
+        return get("/actuator/prometheus").body();
+    }
+
+    /** Every ce_id on the ingest topic, read from the beginning up to the end offsets as of now. */
+    private List<String> ingestTopicIds() {
+        List<String> ids = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(config.topics().ingest()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read the ingest topic to its end");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(header(r.headers(), "ce_id")));
+            }
+        }
+        return ids;
+    }
+
+    private ConsumerRecord<byte[], byte[]> deadLetterFor(String key) {
+        try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(config.topics().deadLetter()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && new String(r.key()).equals(key)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> rawConsumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.current().kafkaBootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}
