@@ -3,6 +3,8 @@
   const $ = (id) => document.getElementById(id);
   const MAX_ROWS = 40, MAX_ALERTS = 50;
   const history = [];
+  const types = {};   // type -> { windowStart, count, mean }: from snapshots and from pushed per-type aggregates
+  let guarantee = '–';
   const number = (v, digits = 0) => v == null ? '–' : Number(v).toLocaleString(undefined, { maximumFractionDigits: digits });
   const time = (t) => t ? new Date(t).toLocaleTimeString() : '–';
 
@@ -23,13 +25,27 @@
     $('total-accepted').textContent = number(s.accepted);
     $('total-duplicates').textContent = number(s.duplicates);
     $('total-dlq').textContent = number(s.deadLettered);
-    const rows = Object.entries(s.types).map(([type, t]) =>
-      `<tr data-type="${type}"><td>${type}</td><td class="count">${number(t.count)}</td><td>${number(t.mean, 2)}</td>` +
-      `<td>${s.guarantee}</td></tr>`);
-    $('types').innerHTML = rows.join('');
+    guarantee = s.guarantee;
+    for (const [type, t] of Object.entries(s.types)) mergeType(type, t.windowStart, t.count, t.mean);
+    renderTypes();
     history.push(s.eventsPerSecond);
     if (history.length > 120) history.shift();
     drawSparkline();
+  }
+
+  // The newest window wins, whichever message brought it.
+  function mergeType(type, windowStart, count, mean) {
+    const known = types[type];
+    const start = windowStart ? Date.parse(windowStart) : 0;
+    if (!known || start > known.start || (start === known.start && count >= known.count)) {
+      types[type] = { start, count, mean };
+    }
+  }
+
+  function renderTypes() {
+    $('types').innerHTML = Object.entries(types).map(([type, t]) =>
+      `<tr data-type="${type}"><td>${type}</td><td class="count">${number(t.count)}</td><td>${number(t.mean, 2)}</td>` +
+      `<td>${guarantee}</td></tr>`).join('');
   }
 
   function drawSparkline() {
@@ -60,6 +76,8 @@
       body.prepend(row);
     }
     while (body.children.length > MAX_ROWS) body.lastElementChild.remove();
+    list.filter((a) => a.scope === 'TYPE').forEach((a) => mergeType(a.eventType, a.windowStart, a.count, a.mean));
+    renderTypes();
   }
 
   function onAlert(a) {

@@ -81,6 +81,7 @@ public final class PostgresSink implements RecordSink {
         return NAME;
     }
 
+    @Override
     public List<String> sourceTopics() {
         return List.of(topics.events(), topics.aggregates(), topics.alerts());
     }

@@ -1,6 +1,7 @@
 package io.tideline.store;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -14,6 +15,9 @@ public interface RecordSink {
 
     /** A name for logs, metrics and the offsets namespace. */
     String name();
+
+    /** The topics it reads. */
+    List<String> sourceTopics();
 
     /** The next offset to read for each partition the store has seen; partitions it has not seen are absent. */
     Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions);

@@ -67,6 +67,7 @@ public final class RedisReadModelSink implements RecordSink {
         return NAME;
     }
 
+    @Override
     public List<String> sourceTopics() {
         return List.of(topics.aggregates(), topics.alerts());
     }

@@ -28,7 +28,6 @@ public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
 
     private final Consumer<String, byte[]> consumer;
-    private final List<String> topics;
     private final RecordSink sink;
     private final Duration backoff;
     private final PipelineMetrics metrics;
@@ -37,10 +36,9 @@ public final class SinkLoop implements Runnable {
     private volatile boolean healthy = true;
     private volatile String lastError;
 
-    public SinkLoop(Consumer<String, byte[]> consumer, List<String> topics, RecordSink sink, Duration backoff,
+    public SinkLoop(Consumer<String, byte[]> consumer, RecordSink sink, Duration backoff,
                     PipelineMetrics metrics) {
         this.consumer = consumer;
-        this.topics = topics;
         this.sink = sink;
         this.backoff = backoff;
         this.metrics = metrics;
@@ -51,7 +49,7 @@ public final class SinkLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+        consumer.subscribe(sink.sourceTopics(), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 seekToStored(partitions);

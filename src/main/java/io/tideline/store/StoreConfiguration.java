@@ -30,13 +30,11 @@ public class StoreConfiguration {
         TidelineProperties.Sink sink = config.sink();
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), metrics, clock);
-            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres.sourceTopics(), postgres,
-                    sink.retryBackoff(), metrics));
+            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres, sink.retryBackoff(), metrics));
         }
         if (sink.redisEnabled()) {
             RedisReadModelSink redisSink = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener, metrics, clock);
-            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink.sourceTopics(), redisSink,
-                    sink.retryBackoff(), metrics));
+            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink, sink.retryBackoff(), metrics));
         }
         return new SinkRunner(loops);
     }
