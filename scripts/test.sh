@@ -1,4 +1,4 @@
-# ./tideline test [maven args]: the whole suite, unit and integration. Tests start (and stop) their own Kafka,
+# ./tideline test [maven args]: the whole suite: a smoke run of ./tideline demo, then unit and integration tests. Tests start (and stop) their own Kafka,
 # PostgreSQL and Redis in the test JVM; the browser test needs Debian's chromium, installed here if missing.
 ensure_chromium() {
   if [[ -n "${TIDELINE_CHROMIUM:-}" ]]; then return; fi
@@ -18,4 +18,6 @@ ensure_chromium() {
 find_java; find_maven
 ensure_chromium
 cd "$ROOT"
+# The demo as a user runs it, first: the Maven summary below stays the run's closing lines.
+bash "$ROOT/scripts/demo-smoke.sh"
 exec "$MVN" -B verify "$@"

@@ -20,7 +20,7 @@ final class LocalServer {
 
     static void holdUntilStopped(String name, long serverPid, Path pidFile, Stoppable server) throws IOException, InterruptedException {
         Files.createDirectories(pidFile.toAbsolutePath().getParent());
-        Files.writeString(pidFile, Long.toString(serverPid));
+        Files.writeString(pidFile, serverPid + System.lineSeparator());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
