@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * What the local PostgreSQL and Redis launchers share: record the server's own PID (so the launcher can stop
- * it by PID even if this JVM dies), then hold until told to stop, stopping the server on the way out.
+ * it by PID even if this JVM dies, and wait for it to be gone), then hold until told to stop, stopping the server
+ * on the way out.
  */
 final class LocalServer {
 
@@ -25,7 +26,7 @@ final class LocalServer {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop();
-                Files.deleteIfExists(pidFile);
+                // The PID file stays: the launcher removes it once it has seen the server process gone.
                 System.out.println(name + " stopped");
             } catch (Exception e) {
                 System.err.println("could not stop " + name + ": " + e);

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
+import io.micrometer.core.instrument.Counter;
 import io.tideline.model.EventEnvelope;
 import io.tideline.observe.PipelineMetrics;
 
@@ -22,13 +23,15 @@ final class Deduplicator implements FixedKeyProcessor<String, EventEnvelope, Eve
     static final String STORE = "dedupe-ids";
 
     private final long retentionMs;
-    private final PipelineMetrics metrics;
+    private final Counter unique;
+    private final Counter duplicate;
     private FixedKeyProcessorContext<String, EventEnvelope> context;
     private WindowStore<String, Long> seen;
 
     Deduplicator(Duration retention, PipelineMetrics metrics) {
         this.retentionMs = retention.toMillis();
-        this.metrics = metrics;
+        this.unique = metrics.stageCounter("dedupe", "unique");
+        this.duplicate = metrics.stageCounter("dedupe", "duplicate");
     }
 
     @Override
@@ -43,12 +46,12 @@ final class Deduplicator implements FixedKeyProcessor<String, EventEnvelope, Eve
         long ingest = record.value().getIngestTime().toEpochMilli();
         try (WindowStoreIterator<Long> earlier = seen.fetch(id, ingest - retentionMs, ingest + retentionMs)) {
             if (earlier.hasNext()) {
-                metrics.stageRecords("dedupe", "duplicate", 1);
+                duplicate.increment();
                 return;
             }
         }
         seen.put(id, ingest, ingest);
-        metrics.stageRecords("dedupe", "unique", 1);
+        unique.increment();
         context.forward(record);
     }
 }

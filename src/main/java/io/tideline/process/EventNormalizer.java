@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import io.micrometer.core.instrument.Counter;
 import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.InvalidEventException;
 import io.tideline.ingest.KafkaCloudEventBinding;
@@ -24,13 +25,15 @@ final class EventNormalizer implements Processor<byte[], byte[], String, Normali
 
     private final KafkaCloudEventBinding binding;
     private final EventValidator validator;
-    private final PipelineMetrics metrics;
+    private final Counter valid;
+    private final Counter invalid;
     private ProcessorContext<String, Normalized> context;
 
     EventNormalizer(KafkaCloudEventBinding binding, EventValidator validator, PipelineMetrics metrics) {
         this.binding = binding;
         this.validator = validator;
-        this.metrics = metrics;
+        this.valid = metrics.stageCounter("normalize", "valid");
+        this.invalid = metrics.stageCounter("normalize", "invalid");
     }
 
     @Override
@@ -44,7 +47,7 @@ final class EventNormalizer implements Processor<byte[], byte[], String, Normali
             EventEnvelope event = validator.validate(binding.read(record.headers(), record.value()),
                     Instant.ofEpochMilli(record.timestamp()));
             boolean misrouted = record.key() == null || !Arrays.equals(record.key(), utf8(event.getPartitionKey()));
-            metrics.stageRecords("normalize", "valid", 1);
+            valid.increment();
             context.forward(record.withKey(event.getPartitionKey())
                     .withValue(Normalized.valid(event, misrouted))
                     .withTimestamp(event.getTime().toEpochMilli()));
@@ -56,7 +59,7 @@ final class EventNormalizer implements Processor<byte[], byte[], String, Normali
     }
 
     private void reject(Record<byte[], byte[]> record, String reason, Exception e, List<FieldViolation> violations) {
-        metrics.stageRecords("normalize", "invalid", 1);
+        invalid.increment();
         context.forward(record.withKey((String) null).withValue(Normalized.rejected(new Normalized.Rejection(
                 record.key(), record.value(), reason, e.getClass().getName(), violations))));
     }

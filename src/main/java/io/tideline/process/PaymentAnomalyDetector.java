@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.micrometer.core.instrument.Counter;
 import io.tideline.config.TidelineProperties;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
@@ -27,13 +28,13 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
     static final String RULE = "payment-amount-zscore";
 
     private final TidelineProperties.Anomaly config;
-    private final PipelineMetrics metrics;
+    private final Counter raised;
     private FixedKeyProcessorContext<String, Alert> context;
     private KeyValueStore<String, AmountHistory> histories;
 
     PaymentAnomalyDetector(TidelineProperties.Anomaly config, PipelineMetrics metrics) {
         this.config = config;
-        this.metrics = metrics;
+        this.raised = metrics.stageCounter("anomaly", "alert");
     }
 
     @Override
@@ -70,7 +71,7 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
             double score = stddev == 0 ? 0 : Math.abs(amount - mean) / stddev;
             if (score > config.zThreshold()) {
                 anomalous = true;
-                metrics.stageRecords("anomaly", "alert", 1);
+                raised.increment();
                 context.forward(record.withValue(alert(event, payment, mean, stddev, score)));
             }
         }

@@ -46,14 +46,14 @@ public class DashboardSnapshots {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
         double events = metrics.stageCount("dedupe", "unique");
-        Timer stored = metrics.latencyTimer("postgres");
-        double storedCount = stored == null ? 0 : stored.count();
+        Timer stored = metrics.latencyTimer(PipelineMetrics.POSTGRES);
+        double storedCount = stored.count();
         Snapshot snapshot = new Snapshot(Instant.now(), guarantee,
                 streams.state() == null ? "STOPPED" : streams.state().name(),
                 (events - previousEvents) / seconds, (storedCount - previousStored) / seconds,
                 (long) events, (long) metrics.stageCount("dedupe", "duplicate"),
                 (long) metrics.stageCount("normalize", "invalid"), (long) metrics.stageCount("anomaly", "alert"),
-                p99Millis(metrics.latencyTimer("read_model")), sinkLag(), typeCounts());
+                p99Millis(metrics.latencyTimer(PipelineMetrics.READ_MODEL)), sinkLag(), typeCounts());
         previousNanos = now;
         previousEvents = events;
         previousStored = storedCount;
@@ -81,7 +81,7 @@ public class DashboardSnapshots {
     }
 
     private static Double p99Millis(Timer timer) {
-        if (timer == null || timer.count() == 0) {
+        if (timer.count() == 0) {
             return null;
         }
         for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {

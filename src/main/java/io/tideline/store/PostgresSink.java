@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
@@ -60,7 +61,7 @@ public final class PostgresSink implements RecordSink {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final TidelineProperties.Topics topics;
-    private final PipelineMetrics metrics;
+    private final Timer latency;
     private final Clock clock;
     private final AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
@@ -72,7 +73,7 @@ public final class PostgresSink implements RecordSink {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.topics = topics;
-        this.metrics = metrics;
+        this.latency = metrics.latencyTimer(PipelineMetrics.POSTGRES);
         this.clock = clock;
     }
 
@@ -129,7 +130,7 @@ public final class PostgresSink implements RecordSink {
         });
         Instant now = clock.instant();
         for (Instant time : eventTimes) {
-            metrics.latency(NAME, Duration.between(time, now));
+            PipelineMetrics.record(latency, Duration.between(time, now));
         }
     }
 

@@ -24,6 +24,7 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
 import io.tideline.model.Alert;
 import io.tideline.model.WindowAggregate;
@@ -44,7 +45,7 @@ public final class RedisReadModelSink implements RecordSink {
     private final TidelineProperties.Topics topics;
     private final int recentAlerts;
     private final ReadModelListener listener;
-    private final PipelineMetrics metrics;
+    private final Timer latency;
     private final Clock clock;
     private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
     private final byte[] applyAlert = script("redis/apply-alert.lua");
@@ -58,7 +59,7 @@ public final class RedisReadModelSink implements RecordSink {
         this.topics = topics;
         this.recentAlerts = recentAlerts;
         this.listener = listener;
-        this.metrics = metrics;
+        this.latency = metrics.latencyTimer(PipelineMetrics.READ_MODEL);
         this.clock = clock;
     }
 
@@ -117,7 +118,7 @@ public final class RedisReadModelSink implements RecordSink {
             if (Long.valueOf(1).equals(results.get(i))) {
                 WindowAggregate a = updates.get(i).value();
                 appliedAggregates.add(a);
-                metrics.latency("read_model", Duration.between(a.getLastEventTime(), now));
+                PipelineMetrics.record(latency, Duration.between(a.getLastEventTime(), now));
             }
         }
         List<Alert> appliedAlerts = new ArrayList<>();
