@@ -19,6 +19,8 @@
     $('guarantee').textContent = s.guarantee;
     $('streams-state').textContent = s.streamsState;
     $('sink-lag').textContent = Object.entries(s.sinkLag).map(([k, v]) => `${k} ${v}`).join(' · ') || '–';
+    $('breakers').innerHTML = Object.entries(s.breakers).map(([k, v]) =>
+      `<span class="breaker ${v}" data-sink="${k}">${k} ${v.toLowerCase().replace('_', '-')}</span>`).join(' ');
     $('rate-events').textContent = number(s.eventsPerSecond);
     $('rate-stored').textContent = number(s.storedPerSecond);
     $('p99').textContent = number(s.readModelP99Ms, 1);

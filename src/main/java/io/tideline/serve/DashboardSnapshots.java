@@ -21,7 +21,8 @@ public class DashboardSnapshots {
     /** What the dashboard's header, throughput panel and type table show. */
     public record Snapshot(Instant time, String guarantee, String streamsState, double eventsPerSecond,
                            double storedPerSecond, long accepted, long duplicates, long deadLettered, long alerts,
-                           Double readModelP99Ms, Map<String, Long> sinkLag, Map<String, Map<String, Object>> types) {
+                           Double readModelP99Ms, Map<String, Long> sinkLag, Map<String, String> breakers,
+                           Map<String, Map<String, Object>> types) {
     }
 
     private final PipelineMetrics metrics;
@@ -53,7 +54,7 @@ public class DashboardSnapshots {
                 (events - previousEvents) / seconds, (storedCount - previousStored) / seconds,
                 (long) events, (long) metrics.stageCount("dedupe", "duplicate"),
                 (long) metrics.stageCount("normalize", "invalid"), (long) metrics.stageCount("anomaly", "alert"),
-                p99Millis(metrics.latencyTimer(PipelineMetrics.READ_MODEL)), sinkLag(), typeCounts());
+                p99Millis(metrics.latencyTimer(PipelineMetrics.READ_MODEL)), sinkLag(), breakers(), typeCounts());
         previousNanos = now;
         previousEvents = events;
         previousStored = storedCount;
@@ -64,6 +65,12 @@ public class DashboardSnapshots {
         Map<String, Long> lag = new LinkedHashMap<>();
         sinks.forEach(s -> lag.put(s.name(), s.lag()));
         return lag;
+    }
+
+    private Map<String, String> breakers() {
+        Map<String, String> states = new LinkedHashMap<>();
+        sinks.forEach(s -> states.put(s.name(), s.breakerState().name()));
+        return states;
     }
 
     private Map<String, Map<String, Object>> typeCounts() {

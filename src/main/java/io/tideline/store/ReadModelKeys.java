@@ -11,6 +11,11 @@ public final class ReadModelKeys {
     public static final String PREFIX = "tl:";
     /** Hash: field {@code topic:partition} → last offset applied by the Redis sink. */
     public static final String OFFSETS = PREFIX + "offsets:redis";
+    /**
+     * String: a random id set when the sink first writes to an empty Redis. Every write checks it, so a Redis that
+     * restarted empty or was flushed is noticed and the read model rebuilt from the log, never half-filled.
+     */
+    public static final String EPOCH = PREFIX + "epoch";
     /** Sorted set of event types with a per-type aggregate, scored by latest window start. */
     public static final String TYPES = PREFIX + "agg:types";
     /** Sorted set of alert ids, scored by event time (ms). */

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -52,6 +53,7 @@ public final class RedisReadModelSink implements RecordSink {
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
     private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
     private final AvroJsonEncoder json = new AvroJsonEncoder();
+    private volatile String epoch;
 
     public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
                               ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
@@ -73,8 +75,19 @@ public final class RedisReadModelSink implements RecordSink {
         return List.of(topics.aggregates(), topics.alerts());
     }
 
+    /**
+     * Also (re)establishes the epoch: if Redis has none, it lost (or never had) the read model, so any offsets it
+     * still claims are dropped and a new epoch starts the rebuild. Instances sharing the Redis agree through SETNX.
+     */
     @Override
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) {
+        String candidate = UUID.randomUUID().toString();
+        if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(ReadModelKeys.EPOCH, candidate))) {
+            redis.delete(ReadModelKeys.OFFSETS);
+            epoch = candidate;
+        } else {
+            epoch = redis.opsForValue().get(ReadModelKeys.EPOCH);
+        }
         Map<TopicPartition, Long> offsets = new HashMap<>();
         Map<Object, Object> stored = redis.opsForHash().entries(ReadModelKeys.OFFSETS);
         for (TopicPartition tp : partitions) {
@@ -112,6 +125,10 @@ public final class RedisReadModelSink implements RecordSink {
             return null;
         });
 
+        if (results.stream().anyMatch(r -> Long.valueOf(-1).equals(r))) {
+            throw new ReadModelLostException("the Redis read model changed under the sink (epoch " + epoch
+                    + " gone): rebuilding it from the log");
+        }
         Instant now = clock.instant();
         List<WindowAggregate> appliedAggregates = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
@@ -143,10 +160,12 @@ public final class RedisReadModelSink implements RecordSink {
                 ReadModelKeys.series(a.getScope(), a.getEventType(), a.getSeriesKey()),
                 ReadModelKeys.OFFSETS,
                 byType ? ReadModelKeys.TYPES : ReadModelKeys.keysOf(a.getEventType()),
+                ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()),
                 Long.toString(p.record().offset()),
                 windowStart,
-                byType ? a.getEventType() : a.getSeriesKey()));
+                byType ? a.getEventType() : a.getSeriesKey(),
+                epoch));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("scope", a.getScope().name());
         fields.put("eventType", a.getEventType());
@@ -163,16 +182,16 @@ public final class RedisReadModelSink implements RecordSink {
             keysAndArgs.add(k);
             keysAndArgs.add(v);
         });
-        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, 3, bytes(keysAndArgs));
+        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, 4, bytes(keysAndArgs));
     }
 
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {
         Alert a = p.value();
-        connection.scriptingCommands().eval(applyAlert, ReturnType.INTEGER, 3, bytes(List.of(
-                ReadModelKeys.RECENT_ALERTS, ReadModelKeys.OFFSETS, ReadModelKeys.ALERT_DATA,
+        connection.scriptingCommands().eval(applyAlert, ReturnType.INTEGER, 4, bytes(List.of(
+                ReadModelKeys.RECENT_ALERTS, ReadModelKeys.OFFSETS, ReadModelKeys.ALERT_DATA, ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
                 Long.toString(a.getEventTime().toEpochMilli()), a.getAlertId(), json.encode(a).toString(),
-                Integer.toString(recentAlerts))));
+                Integer.toString(recentAlerts), epoch)));
     }
 
     private static String plain(BigDecimal value) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,33 +16,41 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.tideline.observe.PipelineMetrics;
 
 /**
  * Feeds one {@link RecordSink} from Kafka on its own thread. Offsets come from the sink, never from Kafka's
- * group commit, so a record is applied once however the process dies. When the store refuses a batch the loop
- * rewinds to the batch's first offsets and retries after a back-off: the log is the buffer, nothing is skipped.
+ * group commit, so a record is applied once however the process dies.
+ * <p>When the store fails, a circuit breaker opens and the loop pauses its partitions: the log is the buffer,
+ * nothing is dropped and nothing is acknowledged early. When the breaker lets a trial through, the loop first
+ * re-reads the store's own offsets and seeks there — so a store that lost data (a Redis restart) is rebuilt by
+ * replay, and one that kept it resumes exactly where it was.
  */
 public final class SinkLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final Consumer<String, byte[]> consumer;
     private final RecordSink sink;
-    private final Duration backoff;
-    private final PipelineMetrics metrics;
+    private final CircuitBreaker breaker;
+    private final Counter written;
+    private final Counter failedBatches;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong lag = new AtomicLong();
-    private volatile boolean healthy = true;
     private volatile String lastError;
+    private boolean seekNeeded;
+    private boolean paused;
 
-    public SinkLoop(Consumer<String, byte[]> consumer, RecordSink sink, Duration backoff,
-                    PipelineMetrics metrics) {
+    public SinkLoop(Consumer<String, byte[]> consumer, RecordSink sink, CircuitBreaker breaker, PipelineMetrics metrics) {
         this.consumer = consumer;
         this.sink = sink;
-        this.backoff = backoff;
-        this.metrics = metrics;
+        this.breaker = breaker;
+        this.written = metrics.stageCounter(sink.name(), "written");
+        this.failedBatches = metrics.stageCounter(sink.name(), "failed_batches");
         Gauge.builder("tideline.sink.lag", lag, AtomicLong::get)
                 .description("Records in Kafka not yet written by the sink")
                 .tag("sink", sink.name()).register(metrics.registry());
@@ -52,7 +61,11 @@ public final class SinkLoop implements Runnable {
         consumer.subscribe(sink.sourceTopics(), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                seekToStored(partitions);
+                try {
+                    seekToStored(partitions);
+                } catch (RuntimeException e) {
+                    failed(e); // the store is down: seek once it is back
+                }
             }
 
             @Override
@@ -61,23 +74,33 @@ public final class SinkLoop implements Runnable {
         });
         try {
             while (running.get()) {
-                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                updateLag();
-                if (batch.isEmpty()) {
+                if (!breaker.tryAcquirePermission()) {
+                    pause();
+                    consumer.poll(POLL); // stays in the group; paused partitions return nothing
                     continue;
                 }
+                long start = System.nanoTime();
                 try {
+                    if (seekNeeded) {
+                        seekToStored(consumer.assignment());
+                    }
+                    resume();
+                    ConsumerRecords<String, byte[]> batch = consumer.poll(POLL);
+                    updateLag();
+                    if (batch.isEmpty()) {
+                        breaker.releasePermission();
+                        continue;
+                    }
                     sink.write(batch);
-                    metrics.stageRecords(sink.name(), "written", batch.count());
-                    healthy = true;
+                    breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    written.increment(batch.count());
+                    lastError = null;
                     consumer.commitAsync(); // informational only (lag tools); the store holds the real offsets
+                } catch (WakeupException e) {
+                    throw e;
                 } catch (RuntimeException e) {
-                    healthy = false;
-                    lastError = e.getMessage();
-                    metrics.stageRecords(sink.name(), "retried", batch.count());
-                    log.warn("{} refused a batch of {} records; retrying in {}: {}", sink.name(), batch.count(), backoff, e.toString());
-                    rewind(batch);
-                    pause();
+                    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+                    failed(e);
                 }
             }
         } catch (WakeupException e) {
@@ -89,32 +112,45 @@ public final class SinkLoop implements Runnable {
         }
     }
 
+    private void failed(RuntimeException e) {
+        failedBatches.increment();
+        seekNeeded = true;
+        lastError = e.toString();
+        log.warn("{} store failed (breaker {}); holding at its stored offsets: {}", sink.name(), breaker.getState(), e.toString());
+    }
+
     private void seekToStored(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            seekNeeded = false;
+            return;
+        }
         Map<TopicPartition, Long> stored = sink.storedOffsets(partitions);
         for (TopicPartition partition : partitions) {
             Long next = stored.get(partition);
             if (next != null) {
                 consumer.seek(partition, next);
             } else {
-                // Never written: the read model is rebuilt from the start of the log.
+                // Never written, or the store lost it: the read model is rebuilt from the start of the log.
                 consumer.seekToBeginning(List.of(partition));
             }
         }
-        log.info("{} assigned {}, resuming at stored offsets {}", sink.name(), partitions, stored);
-    }
-
-    private void rewind(ConsumerRecords<String, byte[]> batch) {
-        for (TopicPartition partition : batch.partitions()) {
-            consumer.seek(partition, batch.records(partition).get(0).offset());
-        }
+        seekNeeded = false;
+        log.info("{} resuming {} at stored offsets {}", sink.name(), partitions, stored);
     }
 
     private void pause() {
-        try {
-            Thread.sleep(backoff.toMillis()); // back-off between retries of a failed store, not synchronisation
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
+        if (!paused) {
+            log.warn("{} paused: breaker {}", sink.name(), breaker.getState());
+        }
+        consumer.pause(consumer.assignment()); // also covers partitions assigned while open
+        paused = true;
+    }
+
+    private void resume() {
+        if (paused) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+            log.info("{} resumed: breaker {}", sink.name(), breaker.getState());
         }
     }
 
@@ -135,8 +171,13 @@ public final class SinkLoop implements Runnable {
         return sink.name();
     }
 
+    /** Healthy while the breaker is closed: the store takes writes. */
     public boolean healthy() {
-        return healthy;
+        return breaker.getState() == CircuitBreaker.State.CLOSED && lastError == null;
+    }
+
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
     }
 
     public String lastError() {

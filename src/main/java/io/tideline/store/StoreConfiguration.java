@@ -15,6 +15,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
@@ -23,18 +26,38 @@ import io.tideline.observe.PipelineMetrics;
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
+    /** One breaker per store; their state is exported as resilience4j_circuitbreaker_state. */
+    @Bean
+    CircuitBreakerRegistry sinkBreakers(TidelineProperties config, PipelineMetrics metrics) {
+        TidelineProperties.Sink sink = config.sink();
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(2)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(sink.retryBackoff())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(metrics.registry());
+        return registry;
+    }
+
     @Bean
     SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
-                          StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
+                          StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock,
+                          CircuitBreakerRegistry sinkBreakers) {
         List<SinkLoop> loops = new ArrayList<>();
         TidelineProperties.Sink sink = config.sink();
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), metrics, clock);
-            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres, sink.retryBackoff(), metrics));
+            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres,
+                    sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
             RedisReadModelSink redisSink = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener, metrics, clock);
-            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink, sink.retryBackoff(), metrics));
+            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink,
+                    sinkBreakers.circuitBreaker(redisSink.name()), metrics));
         }
         return new SinkRunner(loops);
     }
