@@ -195,6 +195,37 @@ class PipelineEndToEndTest extends EndToEndSupport {
         assertThat(header(dead.headers(), DeadLetterHeaders.OFFSET)).matches("\\d+");
     }
 
+    @Test
+    void redisLostWhileDownIsRebuiltExactlyFromTheLog() throws Exception {
+        String before = unique("acct");
+        String during = unique("acct");
+        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(post("application/cloudevents+json", payment(before + "-1", before, "12.34", time).toString()).statusCode()).isEqualTo(202);
+        await().atMost(DEADLINE).until(() -> get("/v1/aggregates/latest?type=payment&key=" + before).statusCode() == 200);
+
+        TestServers.current().stopRedis();
+        try {
+            List<ObjectNode> batch = List.of(payment(during + "-1", during, "1.50", time), payment(during + "-2", during, "2.25", time));
+            assertThat(post("application/cloudevents-batch+json", batch.toString()).statusCode()).isEqualTo(202);
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(get("/actuator/health").body())
+                    .contains("\"redis\":\"retrying"));
+            // PostgreSQL is unaffected and keeps up while Redis is down
+            await().atMost(DEADLINE).until(() -> jdbc.queryForObject("select count(*) from events where partition_key = ?", Long.class, during) == 2);
+        } finally {
+            TestServers.current().startRedis(); // empty: everything it held is gone
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            JsonNode rebuilt = getJson("/v1/aggregates/latest?type=payment&key=" + before);
+            assertThat(rebuilt.get("count").asLong()).isEqualTo(1);
+            assertThat(rebuilt.get("sum").decimalValue()).isEqualByComparingTo("12.34");
+            JsonNode caughtUp = getJson("/v1/aggregates/latest?type=payment&key=" + during);
+            assertThat(caughtUp.get("count").asLong()).isEqualTo(2);
+            assertThat(caughtUp.get("sum").decimalValue()).isEqualByComparingTo("3.75");
+        });
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(JSON.readTree(get("/actuator/health").body()).get("status").asString()).isEqualTo("UP"));
+    }
+
     private static void assertAggregate(JsonNode a, long count, BigDecimal sum, String min, String max, BigDecimal mean) {
         assertThat(a.get("count").asLong()).isEqualTo(count);
         assertThat(a.get("sum").decimalValue()).isEqualByComparingTo(sum);

@@ -19,7 +19,7 @@ public final class TestServers implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker kafka;
     private final EmbeddedPostgres postgres;
-    private final RedisServer redis;
+    private RedisServer redis;
     private final int redisPort;
 
     private TestServers() throws IOException {
@@ -33,9 +33,7 @@ public final class TestServers implements AutoCloseable {
         kafka.afterPropertiesSet();
         postgres = EmbeddedPostgres.builder().start();
         redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = startRedis(redisPort);
     }
 
     static synchronized TestServers start() {
@@ -81,6 +79,23 @@ public final class TestServers implements AutoCloseable {
                 current = null;
             }
         }
+    }
+
+    /** Stops Redis; its (unpersisted) data are gone, as after a crash of a cache-only Redis. */
+    public synchronized void stopRedis() throws IOException {
+        redis.stop();
+    }
+
+    /** Starts an empty Redis on the same port. */
+    public synchronized void startRedis() throws IOException {
+        redis = startRedis(redisPort);
+    }
+
+    private static RedisServer startRedis(int port) throws IOException {
+        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        server.start();
+        return server;
     }
 
     private static int freePort() throws IOException {
