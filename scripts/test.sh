@@ -18,6 +18,8 @@ ensure_chromium() {
 find_java; find_maven
 ensure_chromium
 cd "$ROOT"
-# The demo as a user runs it, first: the Maven summary below stays the run's closing lines.
+# The demo as a user runs it, and a short chaos run (two faults of each kind), first: the Maven summary below
+# stays the run's closing lines.
 bash "$ROOT/scripts/demo-smoke.sh"
+"$ROOT/tideline" chaos --duration 90 --rate 300 --faults 2 --json "$ROOT/target/chaos-short.json"
 exec "$MVN" -B verify "$@"

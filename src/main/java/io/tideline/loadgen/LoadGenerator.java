@@ -83,7 +83,7 @@ public final class LoadGenerator {
     }
 
     /** CloudEvents Kafka binding, binary mode: attributes as ce_ headers, the JSON data as the value. */
-    static ProducerRecord<String, byte[]> binaryMode(String topic, SyntheticEvents.Generated generated) {
+    public static ProducerRecord<String, byte[]> binaryMode(String topic, SyntheticEvents.Generated generated) {
         ObjectNode event = generated.cloudEvent();
         RecordHeaders headers = new RecordHeaders();
         for (Map.Entry<String, JsonNode> e : event.properties()) {

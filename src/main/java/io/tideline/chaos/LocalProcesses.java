@@ -1,0 +1,219 @@
+package io.tideline.chaos;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs each part of a Tideline deployment — Kafka broker, PostgreSQL, Redis, the pipeline — as a child process of
+ * its own, so that any one can be stopped, killed or restarted while the others run. Every process is tracked by
+ * PID and stopped on {@link #close()}.
+ */
+final class LocalProcesses implements AutoCloseable {
+
+    enum Part { KAFKA, POSTGRES, REDIS, TIDELINE }
+
+    private final Path work;
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String classpath = System.getProperty("java.class.path");
+    private final int kafkaPort;
+    private final int postgresPort;
+    private final int redisPort;
+    private final int httpPort;
+    private final Map<Part, Process> running = new LinkedHashMap<>();
+
+    LocalProcesses(Path work, int portBase) {
+        this.work = work;
+        this.kafkaPort = portBase;
+        this.postgresPort = portBase + 2;
+        this.redisPort = portBase + 3;
+        this.httpPort = portBase + 4;
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
+    }
+
+    int redisPort() {
+        return redisPort;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    void startAll() throws IOException, InterruptedException {
+        formatKafka();
+        for (Part part : Part.values()) {
+            start(part);
+        }
+    }
+
+    synchronized void start(Part part) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "-Dlogback.configurationFile="
+                + work.resolve("logback.xml")));
+        switch (part) {
+            case KAFKA -> command.addAll(List.of("-Xmx512m", "kafka.Kafka", kafkaProperties().toString()));
+            case POSTGRES -> command.addAll(List.of("-Xmx128m", "io.tideline.devstack.LocalPostgres", "--port", "" + postgresPort,
+                    "--data-dir", work.resolve("postgres").toString(), "--pid-file", serverPidFile(part).toString()));
+            case REDIS -> command.addAll(List.of("-Xmx64m", "io.tideline.devstack.LocalRedis", "--port", "" + redisPort,
+                    "--pid-file", serverPidFile(part).toString()));
+            case TIDELINE -> command.addAll(List.of("-Xmx1g", "-XX:+UseG1GC", "io.tideline.TidelineApplication",
+                    "--server.port=" + httpPort,
+                    "--tideline.kafka.bootstrap-servers=" + kafkaBootstrap(),
+                    "--spring.datasource.url=" + jdbcUrl(),
+                    "--spring.data.redis.port=" + redisPort,
+                    "--tideline.streams.state-dir=" + work.resolve("streams"),
+                    // Catch-up after an outage interleaves partitions: keep late-but-valid events in their windows.
+                    "--tideline.streams.grace=10m",
+                    "--tideline.sink.retry-backoff=500ms",
+                    "--logging.level.root=WARN", "--logging.level.io.tideline=INFO"));
+        }
+        Path log = work.resolve(part.name().toLowerCase() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        running.put(part, process);
+        Files.writeString(work.resolve(part.name().toLowerCase() + ".pid"), process.pid() + "\n");
+        switch (part) {
+            case KAFKA -> awaitPort(kafkaPort, process, Duration.ofSeconds(60));
+            case POSTGRES, REDIS -> await(() -> Files.exists(serverPidFile(part)) && logContains(log, "ready (server pid"),
+                    process, Duration.ofSeconds(90), part);
+            case TIDELINE -> awaitPort(httpPort, process, Duration.ofSeconds(180));
+        }
+    }
+
+    /** SIGKILL: no shutdown hooks, no clean close — what a crash or the OOM killer does. */
+    synchronized void kill(Part part) throws InterruptedException {
+        Process process = running.remove(part);
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM, then waits for the process and (for PostgreSQL and Redis) the server it runs to be gone. */
+    synchronized void stop(Part part) throws IOException, InterruptedException {
+        Process process = running.remove(part);
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        Path serverPid = serverPidFile(part);
+        if (Files.exists(serverPid)) {
+            long pid = Long.parseLong(Files.readString(serverPid).trim());
+            Optional<ProcessHandle> server = ProcessHandle.of(pid);
+            if (server.isPresent() && server.get().isAlive()) {
+                server.get().destroy();
+                try {
+                    server.get().onExit().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    server.get().destroyForcibly();
+                }
+            }
+            Files.delete(serverPid);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Part> parts = new ArrayList<>(List.of(Part.values()));
+        Collections.reverse(parts);
+        for (Part part : parts) {
+            try {
+                stop(part);
+            } catch (Exception e) {
+                System.err.println("could not stop " + part + ": " + e);
+            }
+        }
+    }
+
+    private Path serverPidFile(Part part) {
+        return work.resolve(part.name().toLowerCase() + ".server.pid");
+    }
+
+    private void formatKafka() throws IOException, InterruptedException {
+        Files.writeString(work.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="WARN"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        Path props = kafkaProperties();
+        Files.writeString(props, String.join("\n",
+                "process.roles=broker,controller", "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + (kafkaPort + 1),
+                "listeners=PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + (kafkaPort + 1),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + kafkaPort,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + work.resolve("kafka"), "num.partitions=6", "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1", "min.insync.replicas=1",
+                "group.initial.rebalance.delay.ms=0") + "\n");
+        Process format = new ProcessBuilder(java, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t",
+                org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", props.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("kafka-format.log").toFile()).start();
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IOException("could not format Kafka storage: see " + work.resolve("kafka-format.log"));
+        }
+    }
+
+    private Path kafkaProperties() {
+        return work.resolve("kafka.properties");
+    }
+
+    private static boolean logContains(Path log, String text) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void awaitPort(int port, Process process, Duration timeout) throws IOException, InterruptedException {
+        await(() -> {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, process, timeout, "port " + port);
+    }
+
+    private static void await(BooleanSupplier ready, Process process, Duration timeout, Object what)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IOException(what + ": process exited with " + process.exitValue() + " during start-up");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(what + " not ready within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
