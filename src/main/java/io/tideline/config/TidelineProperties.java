@@ -58,7 +58,13 @@ public record TidelineProperties(
             @DefaultValue("1MB") DataSize maxBodySize,
             @DefaultValue("1000") int maxBatchSize,
             /** How long a request waits for Kafka to acknowledge its events before answering 503. */
-            @DefaultValue("10s") Duration sendTimeout) {
+            @DefaultValue("10s") Duration sendTimeout,
+            /** Requests processed at once; more get 429. With max-body-size this bounds ingest memory. */
+            @DefaultValue("64") int maxConcurrentRequests,
+            /** Memory the Kafka producer may use to buffer unsent events; when full, requests get 503. */
+            @DefaultValue("32MB") DataSize producerBuffer,
+            /** How long a request may wait for room in that buffer before 503. */
+            @DefaultValue("200ms") Duration bufferWait) {
     }
 
     public record Anomaly(

@@ -51,7 +51,9 @@ public class IngestConfiguration {
                 ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(config.ingest().sendTimeout().toMillis(), 5_000 + config.kafka().linger().toMillis()),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(config.ingest().sendTimeout().toMillis(), 5_000),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) config.ingest().sendTimeout().toMillis());
+                // Bounded memory: a full buffer is backpressure (503), not an ever-growing queue.
+                ProducerConfig.BUFFER_MEMORY_CONFIG, config.ingest().producerBuffer().toBytes(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) config.ingest().bufferWait().toMillis());
     }
 
     @Bean
@@ -62,6 +64,7 @@ public class IngestConfiguration {
     @Bean
     IngestController ingestController(EventPublisher publisher, PipelineMetrics metrics, Clock clock, TidelineProperties config) {
         return new IngestController(new HttpEventReader(eventJson(), config.ingest().maxBatchSize()), new EventValidator(),
-                publisher, metrics, clock, config.ingest().maxBodySize().toBytes());
+                publisher, metrics, clock, config.ingest().maxBodySize().toBytes(),
+                new IngestAdmission(config.ingest().maxConcurrentRequests()));
     }
 }

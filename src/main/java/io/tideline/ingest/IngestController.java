@@ -36,19 +36,27 @@ public class IngestController {
     private final PipelineMetrics metrics;
     private final Clock clock;
     private final long maxBodyBytes;
+    private final IngestAdmission admission;
 
     public IngestController(HttpEventReader reader, EventValidator validator, EventPublisher publisher,
-                            PipelineMetrics metrics, Clock clock, long maxBodyBytes) {
+                            PipelineMetrics metrics, Clock clock, long maxBodyBytes, IngestAdmission admission) {
         this.reader = reader;
         this.validator = validator;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
+        this.admission = admission;
     }
 
     @PostMapping("/v1/events")
     public ResponseEntity<Accepted> ingest(HttpServletRequest request) throws IOException {
+        try (IngestAdmission.Permit permit = admission.enter()) {
+            return accept(request);
+        }
+    }
+
+    private ResponseEntity<Accepted> accept(HttpServletRequest request) throws IOException {
         byte[] body = BoundedBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
         List<IncomingEvent> incoming = reader.read(request.getContentType(), lowerCaseHeaders(request), body);
         Instant now = clock.instant();

@@ -50,6 +50,13 @@ public class IngestExceptionHandler {
                 .body(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", e.getMessage()));
     }
 
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too many requests", e.getMessage()));
+    }
+
     @ExceptionHandler(PublishFailedException.class)
     ResponseEntity<ProblemDetail> unavailable(PublishFailedException e) {
         log.warn("ingest unavailable: {}", e.getMessage());

@@ -32,6 +32,7 @@ class IngestHttpErrorMappingTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
     private MockProducer<String, byte[]> producer;
+    private final IngestAdmission admission = new IngestAdmission(2);
     private MockMvc mvc;
 
     @BeforeEach
@@ -41,7 +42,7 @@ class IngestHttpErrorMappingTest {
         EventPublisher publisher = new EventPublisher(producer, binding, "tideline.ingest", Duration.ofSeconds(1));
         IngestController controller = new IngestController(new HttpEventReader(IngestConfiguration.eventJson(), 3),
                 new EventValidator(), publisher, new PipelineMetrics(new SimpleMeterRegistry()),
-                Clock.fixed(NOW, ZoneOffset.UTC), 2048);
+                Clock.fixed(NOW, ZoneOffset.UTC), 2048, admission);
         mvc = MockMvcBuilders.standaloneSetup(controller).setControllerAdvice(new IngestExceptionHandler()).build();
     }
 
@@ -125,12 +126,40 @@ class IngestHttpErrorMappingTest {
     }
 
     @Test
+    void requestsBeyondTheConcurrencyLimitGet429WithRetryAfterAndAPermitIsReturnedAfterEachRequest() throws Exception {
+        try (IngestAdmission.Permit first = admission.enter(); IngestAdmission.Permit second = admission.enter()) {
+            mvc.perform(post("/v1/events").contentType("application/cloudevents+json")
+                            .content(CloudEvents.payment("e1", "a", "5", NOW).toString()))
+                    .andExpect(status().isTooManyRequests())
+                    .andExpect(header().string("Retry-After", "1"));
+        }
+        assertThat(producer.history()).isEmpty();
+        for (int i = 0; i < 5; i++) { // more requests than permits, one after another: none may leak a permit
+            mvc.perform(post("/v1/events").contentType("application/cloudevents+json").content("{bad"))
+                    .andExpect(status().isBadRequest());
+        }
+        mvc.perform(post("/v1/events").contentType("application/cloudevents+json")
+                        .content(CloudEvents.payment("e2", "a", "5", NOW).toString()))
+                .andExpect(status().isAccepted());
+    }
+
+    @Test
+    void aFullProducerBufferIs503NotAnUnboundedQueue() throws Exception {
+        producer.sendException = new org.apache.kafka.clients.producer.BufferExhaustedException("buffer full");
+        mvc.perform(post("/v1/events").contentType("application/cloudevents+json")
+                        .content(CloudEvents.payment("e1", "a", "5", NOW).toString()))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("buffer full")));
+    }
+
+    @Test
     void kafkaFailureIs503WithRetryAfter() throws Exception {
         MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         IngestController controller = new IngestController(new HttpEventReader(IngestConfiguration.eventJson(), 3),
                 new EventValidator(), new EventPublisher(failing, binding, "t", Duration.ofMillis(200)),
-                new PipelineMetrics(new SimpleMeterRegistry()), Clock.fixed(NOW, ZoneOffset.UTC), 2048);
+                new PipelineMetrics(new SimpleMeterRegistry()), Clock.fixed(NOW, ZoneOffset.UTC), 2048, new IngestAdmission(2));
         MockMvc unavailable = MockMvcBuilders.standaloneSetup(controller).setControllerAdvice(new IngestExceptionHandler()).build();
         unavailable.perform(post("/v1/events").contentType("application/cloudevents+json")
                         .content(CloudEvents.payment("e1", "a", "5", NOW).toString()))
