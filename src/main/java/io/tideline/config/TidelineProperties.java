@@ -19,7 +19,8 @@ public record TidelineProperties(
         @DefaultValue Ingest ingest,
         @DefaultValue Anomaly anomaly,
         @DefaultValue Sink sink,
-        @DefaultValue Dashboard dashboard) {
+        @DefaultValue Dashboard dashboard,
+        @DefaultValue DeadLetters deadLetters) {
 
     public record Kafka(
             @DefaultValue("127.0.0.1:19092") String bootstrapServers,
@@ -87,6 +88,11 @@ public record TidelineProperties(
             @DefaultValue("500") int recentAlerts,
             /** Wait before retrying a batch that a store refused. */
             @DefaultValue("1s") Duration retryBackoff) {
+    }
+
+    public record DeadLetters(
+            /** Times one record may be re-driven from the dead-letter topic; beyond that, re-drive is refused. */
+            @DefaultValue("3") int maxRedrives) {
     }
 
     public record Dashboard(

@@ -1,5 +1,12 @@
 package io.tideline.process;
 
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +22,20 @@ public class ProcessConfiguration {
     @Bean
     Topology pipelineTopology(TidelineProperties config, KafkaCloudEventBinding binding, PipelineMetrics metrics) {
         return PipelineTopology.build(config, binding, metrics);
+    }
+
+    @Bean(destroyMethod = "close")
+    Producer<byte[], byte[]> redriveProducer(TidelineProperties config) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    DeadLetterQueue deadLetterQueue(TidelineProperties config, Producer<byte[], byte[]> redriveProducer) {
+        return new DeadLetterQueue(config.kafka().bootstrapServers(), config.topics().deadLetter(),
+                List.of(config.topics().ingest()), config.deadLetters().maxRedrives(), redriveProducer);
     }
 
     @Bean

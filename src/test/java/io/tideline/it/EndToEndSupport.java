@@ -38,6 +38,12 @@ public abstract class EndToEndSupport {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    protected HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     protected HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

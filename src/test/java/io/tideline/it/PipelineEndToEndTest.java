@@ -226,6 +226,46 @@ class PipelineEndToEndTest extends EndToEndSupport {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(JSON.readTree(get("/actuator/health").body()).get("status").asString()).isEqualTo("UP"));
     }
 
+    @Test
+    void deadLettersAreListedWithTheirReasonAndReDrivenAtMostTheConfiguredNumberOfTimes() throws Exception {
+        String key = unique("dlq");
+        ObjectNode invalid = payment(key + "-1", key, "1", Instant.now());
+        ((ObjectNode) invalid.get("data")).remove("merchant");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.current().kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().ingest(), null, key, binaryValue(invalid), binaryHeaders(invalid))).get();
+        }
+        int maxRedrives = config.deadLetters().maxRedrives();
+        for (int round = 0; round <= maxRedrives; round++) {
+            int expectedCount = round;
+            JsonNode entry = await().atMost(DEADLINE).until(() -> dlqEntry(key, expectedCount), e -> e != null);
+            assertThat(entry.get("reason").asString()).contains("data.merchant").contains("is required");
+            assertThat(entry.get("originalTopic").asString()).isEqualTo(config.topics().ingest());
+            assertThat(entry.get("value").asString()).isEqualTo(invalid.get("data").toString());
+            String body = "{\"records\":[{\"partition\":" + entry.get("partition").asInt() + ",\"offset\":" + entry.get("offset").asLong() + "}]}";
+            HttpResponse<String> redrive = postJson("/v1/dlq/redrive", body);
+            if (round < maxRedrives) {
+                assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
+                assertThat(JSON.readTree(redrive.body()).get("redriven")).hasSize(1);
+            } else {
+                assertThat(redrive.statusCode()).isEqualTo(409);
+                assertThat(JSON.readTree(redrive.body()).get("refused").get(0).get("reason").asString())
+                        .contains("already re-driven " + maxRedrives + " times");
+            }
+        }
+        assertThat(jdbc.queryForObject("select count(*) from events where partition_key = ?", Long.class, key)).isZero();
+    }
+
+    /** The dead letter with this key that has been re-driven exactly {@code count} times, if listed yet. */
+    private JsonNode dlqEntry(String key, int count) throws Exception {
+        for (JsonNode e : getJson("/v1/dlq?limit=1000")) {
+            if (key.equals(e.get("key").asString()) && e.get("redriveCount").asInt() == count) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     private static void assertAggregate(JsonNode a, long count, BigDecimal sum, String min, String max, BigDecimal mean) {
         assertThat(a.get("count").asLong()).isEqualTo(count);
         assertThat(a.get("sum").decimalValue()).isEqualByComparingTo(sum);
