@@ -4,7 +4,6 @@
   const MAX_ROWS = 40, MAX_ALERTS = 50;
   const history = [];
   const types = {};   // type -> { windowStart, count, mean }: from snapshots and from pushed per-type aggregates
-  let guarantee = '–';
   const number = (v, digits = 0) => v == null ? '–' : Number(v).toLocaleString(undefined, { maximumFractionDigits: digits });
   const time = (t) => t ? new Date(t).toLocaleTimeString() : '–';
 
@@ -27,8 +26,10 @@
     $('total-accepted').textContent = number(s.accepted);
     $('total-duplicates').textContent = number(s.duplicates);
     $('total-dlq').textContent = number(s.deadLettered);
-    guarantee = s.guarantee;
-    for (const [type, t] of Object.entries(s.types)) mergeType(type, t.windowStart, t.count, t.mean);
+    for (const [type, t] of Object.entries(s.types)) {
+      mergeType(type, t.windowStart, t.count, t.mean);
+      types[type].guarantee = t.guarantee;
+    }
     renderTypes();
     history.push(s.eventsPerSecond);
     if (history.length > 120) history.shift();
@@ -40,14 +41,14 @@
     const known = types[type];
     const start = windowStart ? Date.parse(windowStart) : 0;
     if (!known || start > known.start || (start === known.start && count >= known.count)) {
-      types[type] = { start, count, mean };
+      types[type] = { start, count, mean, guarantee: known && known.guarantee };
     }
   }
 
   function renderTypes() {
     $('types').innerHTML = Object.entries(types).map(([type, t]) =>
       `<tr data-type="${type}"><td>${type}</td><td class="count">${number(t.count)}</td><td>${number(t.mean, 2)}</td>` +
-      `<td>${guarantee}</td></tr>`).join('');
+      `<td class="guarantee">${t.guarantee || '–'}</td></tr>`).join('');
   }
 
   function drawSparkline() {
@@ -73,7 +74,8 @@
       }
       row.innerHTML = `<td>${a.eventType}${a.scope === 'KEY' ? ' / ' + escapeHtml(a.seriesKey) : ' (all)'}</td>` +
         `<td>${time(a.windowStart)}</td><td class="count">${number(a.count)}</td><td>${number(a.sum, 2)}</td>` +
-        `<td>${number(a.min, 2)}</td><td>${number(a.max, 2)}</td><td>${number(a.mean, 2)}</td>`;
+        `<td>${number(a.min, 2)}</td><td>${number(a.max, 2)}</td><td>${number(a.mean, 2)}</td>` +
+        `<td class="guarantee">${a.guarantee}</td>`;
       row.classList.remove('fresh'); void row.offsetWidth; row.classList.add('fresh');
       body.prepend(row);
     }

@@ -1,10 +1,13 @@
 package io.tideline.config;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+
+import io.tideline.model.EventFamily;
 
 /**
  * Everything Tideline's own code reads from configuration ({@code tideline.*}; env vars such as
@@ -20,7 +23,29 @@ public record TidelineProperties(
         @DefaultValue Anomaly anomaly,
         @DefaultValue Sink sink,
         @DefaultValue Dashboard dashboard,
-        @DefaultValue DeadLetters deadLetters) {
+        @DefaultValue DeadLetters deadLetters,
+        /** Per event type: exactly-once (default) or at-least-once for its live read model. */
+        Map<String, Guarantee> guarantees) {
+
+    public TidelineProperties {
+        guarantees = guarantees == null ? Map.of() : Map.copyOf(guarantees);
+        for (Map.Entry<String, Guarantee> e : guarantees.entrySet()) {
+            EventFamily family = EventFamily.forType(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
+                    "tideline.guarantees." + e.getKey() + ": unknown event type; known types: " + EventFamily.knownTypes()));
+            if (family.financial() && e.getValue() != Guarantee.EXACTLY_ONCE) {
+                throw new IllegalArgumentException("tideline.guarantees." + e.getKey()
+                        + ": financial event types are always exactly-once");
+            }
+        }
+    }
+
+    public Guarantee guaranteeOf(String eventType) {
+        return guarantees.getOrDefault(eventType, Guarantee.EXACTLY_ONCE);
+    }
+
+    public boolean anyAtLeastOnce() {
+        return guarantees.containsValue(Guarantee.AT_LEAST_ONCE);
+    }
 
     public record Kafka(
             @DefaultValue("127.0.0.1:19092") String bootstrapServers,

@@ -6,32 +6,37 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 
+import io.tideline.config.Guarantee;
 import io.tideline.model.WindowAggregate;
 import io.tideline.store.AggregateMean;
 
-/** A window aggregate as the API and the dashboard show it, whichever store it came from. */
+/**
+ * A window aggregate as the API and the dashboard show it, whichever store it came from, with the guarantee the
+ * figure carries (exactly-once or at-least-once, see {@link Guarantee}).
+ */
 public record AggregateView(String scope, String eventType, String seriesKey, Instant windowStart, Instant windowEnd,
                             long count, BigDecimal sum, BigDecimal min, BigDecimal max, BigDecimal mean,
-                            Instant lastEventTime) {
+                            Instant lastEventTime, String guarantee) {
 
-    static AggregateView of(WindowAggregate a) {
+    static AggregateView of(WindowAggregate a, Guarantee guarantee) {
         return new AggregateView(a.getScope().name(), a.getEventType(), a.getSeriesKey(), a.getWindowStart(),
                 a.getWindowEnd(), a.getCount(), strip(a.getSum()), strip(a.getMin()), strip(a.getMax()),
-                strip(AggregateMean.of(a)), a.getLastEventTime());
+                strip(AggregateMean.of(a)), a.getLastEventTime(), guarantee.label());
     }
 
-    static AggregateView fromRedisHash(Map<Object, Object> h) {
+    static AggregateView fromRedisHash(Map<Object, Object> h, Guarantee guarantee) {
         return new AggregateView(str(h, "scope"), str(h, "eventType"), str(h, "seriesKey"),
                 Instant.ofEpochMilli(Long.parseLong(str(h, "windowStart"))), Instant.ofEpochMilli(Long.parseLong(str(h, "windowEnd"))),
                 Long.parseLong(str(h, "count")), decimal(h, "sum"), decimal(h, "min"), decimal(h, "max"), decimal(h, "mean"),
-                Instant.ofEpochMilli(Long.parseLong(str(h, "lastEventTime"))));
+                Instant.ofEpochMilli(Long.parseLong(str(h, "lastEventTime"))), guarantee.label());
     }
 
+    /** The history holds only committed processing output: exactly-once for every type. */
     static AggregateView fromRow(ResultSet rs, int rowNum) throws SQLException {
         return new AggregateView(rs.getString("scope"), rs.getString("event_type"), rs.getString("series_key"),
                 rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(), rs.getLong("count"),
                 strip(rs.getBigDecimal("sum")), strip(rs.getBigDecimal("min")), strip(rs.getBigDecimal("max")),
-                strip(rs.getBigDecimal("mean")), rs.getTimestamp("last_event_time").toInstant());
+                strip(rs.getBigDecimal("mean")), rs.getTimestamp("last_event_time").toInstant(), Guarantee.EXACTLY_ONCE.label());
     }
 
     private static String str(Map<Object, Object> h, String field) {

@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.tideline.config.Guarantee;
 import io.tideline.model.EventFamily;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.process.StreamsRunner;
@@ -30,17 +32,19 @@ public class DashboardSnapshots {
     private final StreamsRunner streams;
     private final List<SinkLoop> sinks;
     private final String guarantee;
+    private final Function<String, Guarantee> guarantees;
     private long previousNanos = System.nanoTime();
     private double previousEvents;
     private double previousStored;
 
     public DashboardSnapshots(PipelineMetrics metrics, ReadModelQueries readModel, StreamsRunner streams,
-                              List<SinkLoop> sinks, String guarantee) {
+                              List<SinkLoop> sinks, String guarantee, Function<String, Guarantee> guarantees) {
         this.metrics = metrics;
         this.readModel = readModel;
         this.streams = streams;
         this.sinks = sinks;
         this.guarantee = guarantee;
+        this.guarantees = guarantees;
     }
 
     public synchronized Snapshot take() {
@@ -79,6 +83,7 @@ public class DashboardSnapshots {
             AggregateView latest = readModel.latest(family.type(), null);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("financial", family.financial());
+            row.put("guarantee", guarantees.apply(family.type()).label());
             row.put("windowStart", latest == null ? null : latest.windowStart());
             row.put("count", latest == null ? 0 : latest.count());
             row.put("mean", latest == null ? null : latest.mean());

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.tideline.config.Guarantee;
 import io.tideline.model.Alert;
 import io.tideline.model.WindowAggregate;
 import io.tideline.schema.AvroJsonEncoder;
@@ -33,6 +35,7 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
     private final ObjectMapper json;
+    private final Function<String, Guarantee> guarantees;
     private final AvroJsonEncoder avroJson = new AvroJsonEncoder();
     private final Set<SseEmitter> clients = ConcurrentHashMap.newKeySet();
     private final Map<String, AggregateView> pending = new ConcurrentHashMap<>();
@@ -42,8 +45,10 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
         return t;
     });
 
-    public LiveFeed(ObjectMapper json, Duration pushInterval, Duration snapshotInterval, Supplier<Object> snapshots) {
+    public LiveFeed(ObjectMapper json, Function<String, Guarantee> guarantees, Duration pushInterval,
+                    Duration snapshotInterval, Supplier<Object> snapshots) {
         this.json = json;
+        this.guarantees = guarantees;
         sender.scheduleWithFixedDelay(this::flushAggregates, pushInterval.toMillis(), pushInterval.toMillis(), TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(() -> {
             if (!clients.isEmpty()) {
@@ -65,7 +70,7 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     @Override
     public void aggregatesApplied(List<WindowAggregate> aggregates) {
         for (WindowAggregate a : aggregates) {
-            pending.put(a.getScope() + "|" + a.getEventType() + "|" + a.getSeriesKey(), AggregateView.of(a));
+            pending.put(a.getScope() + "|" + a.getEventType() + "|" + a.getSeriesKey(), AggregateView.of(a, guarantees.apply(a.getEventType())));
         }
     }
 

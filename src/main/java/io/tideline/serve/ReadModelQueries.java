@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.tideline.config.Guarantee;
 import io.tideline.model.AggregateScope;
 import io.tideline.store.ReadModelKeys;
 import tools.jackson.databind.JsonNode;
@@ -17,16 +19,18 @@ public class ReadModelQueries {
 
     private final StringRedisTemplate redis;
     private final ObjectMapper json;
+    private final Function<String, Guarantee> guarantees;
 
-    public ReadModelQueries(StringRedisTemplate redis, ObjectMapper json) {
+    public ReadModelQueries(StringRedisTemplate redis, ObjectMapper json, Function<String, Guarantee> guarantees) {
         this.redis = redis;
         this.json = json;
+        this.guarantees = guarantees;
     }
 
     public AggregateView latest(String eventType, String key) {
         AggregateScope scope = key == null ? AggregateScope.TYPE : AggregateScope.KEY;
         Map<Object, Object> hash = redis.opsForHash().entries(ReadModelKeys.series(scope, eventType, key));
-        return hash.isEmpty() ? null : AggregateView.fromRedisHash(hash);
+        return hash.isEmpty() ? null : AggregateView.fromRedisHash(hash, guarantees.apply(eventType));
     }
 
     /** The per-key aggregates of a type whose latest window is newest, newest first. */

@@ -17,8 +17,8 @@ import tools.jackson.databind.ObjectMapper;
 public class ServeConfiguration {
 
     @Bean
-    ReadModelQueries readModelQueries(StringRedisTemplate redis, ObjectMapper json) {
-        return new ReadModelQueries(redis, json);
+    ReadModelQueries readModelQueries(StringRedisTemplate redis, ObjectMapper json, TidelineProperties config) {
+        return new ReadModelQueries(redis, json, config::guaranteeOf);
     }
 
     @Bean
@@ -29,13 +29,14 @@ public class ServeConfiguration {
     @Bean
     DashboardSnapshots dashboardSnapshots(PipelineMetrics metrics, ReadModelQueries readModel, StreamsRunner streams,
                                           SinkRunner sinks, TidelineProperties config) {
-        return new DashboardSnapshots(metrics, readModel, streams, sinks.loops(), config.streams().processingGuarantee());
+        return new DashboardSnapshots(metrics, readModel, streams, sinks.loops(), config.streams().processingGuarantee(),
+                config::guaranteeOf);
     }
 
     /** The snapshots come lazily: the sinks that feed this feed are also what the snapshots describe. */
     @Bean(destroyMethod = "close")
     LiveFeed liveFeed(ObjectMapper json, TidelineProperties config, ObjectProvider<DashboardSnapshots> snapshots) {
-        return new LiveFeed(json, config.dashboard().pushInterval(), config.dashboard().snapshotInterval(),
+        return new LiveFeed(json, config::guaranteeOf, config.dashboard().pushInterval(), config.dashboard().snapshotInterval(),
                 () -> snapshots.getObject().take());
     }
 }

@@ -9,8 +9,11 @@ import io.tideline.model.AggregateScope;
 public final class ReadModelKeys {
 
     public static final String PREFIX = "tl:";
-    /** Hash: field {@code topic:partition} → last offset applied by the Redis sink. */
-    public static final String OFFSETS = PREFIX + "offsets:redis";
+    /** Hash per sink (lane): field {@code topic:partition} → last offset it applied. */
+    public static String offsets(String sink) {
+        return PREFIX + "offsets:" + sink;
+    }
+
     /**
      * String: a random id set when the sink first writes to an empty Redis. Every write checks it, so a Redis that
      * restarted empty or was flushed is noticed and the read model rebuilt from the log, never half-filled.

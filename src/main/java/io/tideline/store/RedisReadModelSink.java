@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,19 +31,25 @@ import io.tideline.config.TidelineProperties;
 import io.tideline.model.Alert;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.process.SeriesKey;
 import io.tideline.schema.AvroJsonEncoder;
 import io.tideline.schema.AvroSerde;
 
 /**
- * Maintains the low-latency read models in Redis: the latest window of every series and the recent alerts.
+ * Maintains the low-latency read models in Redis: the latest window of every series and the recent alerts, for
+ * the event types of one lane (exactly-once types from committed output, at-least-once types from uncommitted).
  * Each record is applied by a Lua script that also records its offset, so applying and remembering are atomic
  * and a replayed record is a no-op. Scripts of one batch go in one pipeline (one round trip).
  */
 public final class RedisReadModelSink implements RecordSink {
 
-    public static final String NAME = "redis";
+    public static final String COMMITTED_LANE = "redis";
+    public static final String FAST_LANE = "redis-fast";
 
     private final StringRedisTemplate redis;
+    private final String name;
+    private final Predicate<String> eventTypes;
+    private final String offsetsKey;
     private final TidelineProperties.Topics topics;
     private final int recentAlerts;
     private final ReadModelListener listener;
@@ -55,9 +62,13 @@ public final class RedisReadModelSink implements RecordSink {
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private volatile String epoch;
 
-    public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
-                              ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
+    public RedisReadModelSink(StringRedisTemplate redis, String name, Predicate<String> eventTypes,
+                              TidelineProperties.Topics topics, int recentAlerts, ReadModelListener listener,
+                              PipelineMetrics metrics, Clock clock) {
         this.redis = redis;
+        this.name = name;
+        this.eventTypes = eventTypes;
+        this.offsetsKey = ReadModelKeys.offsets(name);
         this.topics = topics;
         this.recentAlerts = recentAlerts;
         this.listener = listener;
@@ -67,12 +78,12 @@ public final class RedisReadModelSink implements RecordSink {
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
     public List<String> sourceTopics() {
-        return List.of(topics.aggregates(), topics.alerts());
+        return name.equals(FAST_LANE) ? List.of(topics.aggregates()) : List.of(topics.aggregates(), topics.alerts());
     }
 
     /**
@@ -83,13 +94,14 @@ public final class RedisReadModelSink implements RecordSink {
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) {
         String candidate = UUID.randomUUID().toString();
         if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(ReadModelKeys.EPOCH, candidate))) {
-            redis.delete(ReadModelKeys.OFFSETS);
+            // The read model is gone for every lane: each lane's offsets go too.
+            redis.delete(List.of(ReadModelKeys.offsets(COMMITTED_LANE), ReadModelKeys.offsets(FAST_LANE)));
             epoch = candidate;
         } else {
             epoch = redis.opsForValue().get(ReadModelKeys.EPOCH);
         }
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        Map<Object, Object> stored = redis.opsForHash().entries(ReadModelKeys.OFFSETS);
+        Map<Object, Object> stored = redis.opsForHash().entries(offsetsKey);
         for (TopicPartition tp : partitions) {
             Object applied = stored.get(field(tp.topic(), tp.partition()));
             if (applied != null) {
@@ -109,9 +121,14 @@ public final class RedisReadModelSink implements RecordSink {
         List<Pending<Alert>> newAlerts = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (record.topic().equals(topics.aggregates())) {
-                latest.put(record.key(), new Pending<>(record, aggregates.fromBytes(record.value())));
+                if (eventTypes.test(SeriesKey.parse(record.key()).eventType())) {
+                    latest.put(record.key(), new Pending<>(record, aggregates.fromBytes(record.value())));
+                }
             } else if (record.topic().equals(topics.alerts())) {
-                newAlerts.add(new Pending<>(record, alerts.fromBytes(record.value())));
+                Alert alert = alerts.fromBytes(record.value());
+                if (eventTypes.test(alert.getEventType())) {
+                    newAlerts.add(new Pending<>(record, alert));
+                }
             }
         }
         // Within a partition, scripts must run in offset order: each one advances that partition's offset.
@@ -158,7 +175,7 @@ public final class RedisReadModelSink implements RecordSink {
         boolean byType = a.getScope() == io.tideline.model.AggregateScope.TYPE;
         List<String> keysAndArgs = new ArrayList<>(List.of(
                 ReadModelKeys.series(a.getScope(), a.getEventType(), a.getSeriesKey()),
-                ReadModelKeys.OFFSETS,
+                offsetsKey,
                 byType ? ReadModelKeys.TYPES : ReadModelKeys.keysOf(a.getEventType()),
                 ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()),
@@ -188,7 +205,7 @@ public final class RedisReadModelSink implements RecordSink {
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {
         Alert a = p.value();
         connection.scriptingCommands().eval(applyAlert, ReturnType.INTEGER, 4, bytes(List.of(
-                ReadModelKeys.RECENT_ALERTS, ReadModelKeys.OFFSETS, ReadModelKeys.ALERT_DATA, ReadModelKeys.EPOCH,
+                ReadModelKeys.RECENT_ALERTS, offsetsKey, ReadModelKeys.ALERT_DATA, ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
                 Long.toString(a.getEventTime().toEpochMilli()), a.getAlertId(), json.encode(a).toString(),
                 Integer.toString(recentAlerts), epoch)));

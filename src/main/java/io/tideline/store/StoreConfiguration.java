@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +20,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
 
@@ -51,24 +53,34 @@ public class StoreConfiguration {
         TidelineProperties.Sink sink = config.sink();
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), metrics, clock);
-            loops.add(new SinkLoop(consumer(config, postgres.name(), metrics), postgres,
+            loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
-            RedisReadModelSink redisSink = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener, metrics, clock);
-            loops.add(new SinkLoop(consumer(config, redisSink.name(), metrics), redisSink,
-                    sinkBreakers.circuitBreaker(redisSink.name()), metrics));
+            Predicate<String> exactlyOnce = type -> config.guaranteeOf(type) == Guarantee.EXACTLY_ONCE;
+            RedisReadModelSink committed = new RedisReadModelSink(redis, RedisReadModelSink.COMMITTED_LANE, exactlyOnce,
+                    config.topics(), sink.recentAlerts(), listener, metrics, clock);
+            loops.add(new SinkLoop(consumer(config, committed.name(), "read_committed", metrics), committed,
+                    sinkBreakers.circuitBreaker(committed.name()), metrics));
+            if (config.anyAtLeastOnce()) {
+                RedisReadModelSink fast = new RedisReadModelSink(redis, RedisReadModelSink.FAST_LANE, exactlyOnce.negate(),
+                        config.topics(), sink.recentAlerts(), listener, metrics, clock);
+                loops.add(new SinkLoop(consumer(config, fast.name(), "read_uncommitted", metrics), fast,
+                        sinkBreakers.circuitBreaker(fast.name()), metrics));
+            }
         }
         return new SinkRunner(loops);
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(TidelineProperties config, String sink, PipelineMetrics metrics) {
+    private static KafkaConsumer<String, byte[]> consumer(TidelineProperties config, String sink, String isolation,
+                                                         PipelineMetrics metrics) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, config.streams().applicationId() + "-sink-" + sink,
                 ConsumerConfig.CLIENT_ID_CONFIG, "tideline-sink-" + sink,
-                // Only what the process stage committed: an aborted transaction's output never reaches a store.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // read_committed: an aborted transaction's output never reaches the store. Only the at-least-once
+                // lane reads uncommitted output, for types configured so.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().maxPollRecords()),

@@ -85,6 +85,7 @@ class DashboardBrowserTest extends EndToEndSupport {
         row.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(60_000));
         assertThat(row.locator("td.count").textContent()).isEqualTo("1");
         assertThat(row.textContent()).contains(name).contains("42.5");
+        assertThat(row.locator("td.guarantee").textContent()).isEqualTo("at-least-once");
         // the per-type table is fed by the same push
         page.waitForFunction("() => Number(document.querySelector('#types tr[data-type=\"metric-sample\"] td.count')?.textContent) >= 1");
         assertThat(polls).as("the page must not poll for aggregates").isEmpty();

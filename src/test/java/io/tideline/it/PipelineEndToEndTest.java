@@ -87,6 +87,7 @@ class PipelineEndToEndTest extends EndToEndSupport {
         });
         await().atMost(DEADLINE).untilAsserted(() ->
                 assertAggregate(getJson("/v1/aggregates/latest?type=payment&key=" + account), amounts.size(), sum, "0.01", "99.99", mean));
+        assertThat(getJson("/v1/aggregates/latest?type=payment&key=" + account).get("guarantee").asString()).isEqualTo("exactly-once");
 
         assertThat(jdbc.queryForObject("select count(*) from events where partition_key = ?", Long.class, account)).isEqualTo(5);
         assertThat(jdbc.queryForObject("select count(distinct event_id) from events where partition_key = ?", Long.class, account)).isEqualTo(5);
@@ -117,6 +118,8 @@ class PipelineEndToEndTest extends EndToEndSupport {
             assertThat(stored.get(0).get("count").asLong()).isEqualTo((Long) truth.get("count"));
             assertThat(stored.get(0).get("sum").decimalValue()).isEqualByComparingTo((BigDecimal) truth.get("sum"));
             JsonNode latest = getJson("/v1/aggregates/latest?type=metric-sample");
+            assertThat(latest.get("guarantee").asString()).isEqualTo("at-least-once");
+            assertThat(stored.get(0).get("guarantee").asString()).isEqualTo("exactly-once");
             assertThat(latest.get("windowStart").asString()).isEqualTo(windowStart.toString());
             assertThat(latest.get("count").asLong()).isEqualTo((Long) truth.get("count"));
         });
