@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 
 import io.tideline.chaos.LocalProcesses.Part;
+import io.tideline.config.CommandLineArgs;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,13 +35,13 @@ public final class ChaosRun {
     }
 
     public static void main(String[] args) throws Exception {
-        long durationS = Long.parseLong(arg(args, "--duration", "120"));
-        double rate = Double.parseDouble(arg(args, "--rate", "300"));
-        int perKind = Integer.parseInt(arg(args, "--faults", "2"));
-        long seed = Long.parseLong(arg(args, "--seed", Long.toString(System.nanoTime())));
-        String json = arg(args, "--json", null);
-        Path work = Path.of(arg(args, "--work", ".tideline/chaos/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-        int portBase = Integer.parseInt(arg(args, "--port-base", "31000"));
+        long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "120"));
+        double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "300"));
+        int perKind = Integer.parseInt(CommandLineArgs.value(args, "--faults", "2"));
+        long seed = Long.parseLong(CommandLineArgs.value(args, "--seed", Long.toString(System.nanoTime())));
+        String json = CommandLineArgs.value(args, "--json", null);
+        Path work = Path.of(CommandLineArgs.value(args, "--work", ".tideline/chaos/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        int portBase = Integer.parseInt(CommandLineArgs.value(args, "--port-base", "31000"));
         Files.createDirectories(work);
         Random random = new Random(seed);
         say("seed %d, %d s at %.0f events/s, %d faults of each kind; processes and logs in %s", seed, durationS, rate, perKind, work);
@@ -206,12 +207,4 @@ public final class ChaosRun {
         System.out.printf("[chaos %s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), String.format(format, args));
     }
 
-    private static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

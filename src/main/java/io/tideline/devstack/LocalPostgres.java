@@ -3,6 +3,7 @@ package io.tideline.devstack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.tideline.config.CommandLineArgs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -15,9 +16,9 @@ public final class LocalPostgres {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = LocalServer.intArg(args, "--port", 15432);
-        Path dataDir = Path.of(LocalServer.arg(args, "--data-dir", ".tideline/data/postgres")).toAbsolutePath();
-        Path pidFile = Path.of(LocalServer.arg(args, "--pid-file", ".tideline/run/postgres.server.pid"));
+        int port = CommandLineArgs.intValue(args, "--port", 15432);
+        Path dataDir = Path.of(CommandLineArgs.value(args, "--data-dir", ".tideline/data/postgres")).toAbsolutePath();
+        Path pidFile = Path.of(CommandLineArgs.value(args, "--pid-file", ".tideline/run/postgres.server.pid"));
         Files.createDirectories(dataDir.getParent());
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setPort(port)

@@ -2,6 +2,7 @@ package io.tideline.devstack;
 
 import java.nio.file.Path;
 
+import io.tideline.config.CommandLineArgs;
 import redis.clients.jedis.Jedis;
 import redis.embedded.RedisServer;
 
@@ -12,8 +13,8 @@ public final class LocalRedis {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = LocalServer.intArg(args, "--port", 16379);
-        Path pidFile = Path.of(LocalServer.arg(args, "--pid-file", ".tideline/run/redis.server.pid"));
+        int port = CommandLineArgs.intValue(args, "--port", 16379);
+        Path pidFile = Path.of(CommandLineArgs.value(args, "--pid-file", ".tideline/run/redis.server.pid"));
         RedisServer redis = RedisServer.newRedisServer()
                 .port(port)
                 .bind("127.0.0.1")

@@ -38,17 +38,5 @@ final class LocalServer {
         stopped.await();
     }
 
-    static int intArg(String[] args, String name, int fallback) {
-        String value = arg(args, name, null);
-        return value == null ? fallback : Integer.parseInt(value);
-    }
 
-    static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.tideline.config.CommandLineArgs;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,11 +31,11 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) {
-        String bootstrap = arg(args, "--bootstrap", "127.0.0.1:19092");
-        String topic = arg(args, "--topic", "tideline.ingest");
-        double rate = Double.parseDouble(arg(args, "--rate", "300"));
-        long durationS = Long.parseLong(arg(args, "--duration", "0"));
-        long anomalyEvery = Long.parseLong(arg(args, "--anomaly-every", "2000"));
+        String bootstrap = CommandLineArgs.value(args, "--bootstrap", "127.0.0.1:19092");
+        String topic = CommandLineArgs.value(args, "--topic", "tideline.ingest");
+        double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "300"));
+        long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "0"));
+        long anomalyEvery = Long.parseLong(CommandLineArgs.value(args, "--anomaly-every", "2000"));
         if (rate <= 0) {
             throw new IllegalArgumentException("--rate must be positive");
         }
@@ -96,12 +97,4 @@ public final class LoadGenerator {
                 event.get("data").toString().getBytes(StandardCharsets.UTF_8), headers);
     }
 
-    private static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

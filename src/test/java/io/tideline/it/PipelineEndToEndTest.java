@@ -284,8 +284,23 @@ class PipelineEndToEndTest extends EndToEndSupport {
     /** Every ce_id on the ingest topic, read from the beginning up to the end offsets as of now. */
     private List<String> ingestTopicIds() {
         List<String> ids = new ArrayList<>();
+        readToEnd(config.topics().ingest(), r -> {
+            ids.add(header(r.headers(), "ce_id"));
+            return false;
+        });
+        return ids;
+    }
+
+    private ConsumerRecord<byte[], byte[]> deadLetterFor(String key) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        readToEnd(config.topics().deadLetter(), r -> r.key() != null && new String(r.key()).equals(key) && found.add(r));
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Reads a topic from its beginning to its end offsets as of now, until {@code visit} returns true. */
+    private static void readToEnd(String topic, java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> visit) {
         try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(config.topics().ingest()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -293,30 +308,15 @@ class PipelineEndToEndTest extends EndToEndSupport {
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read the ingest topic to its end");
+                    throw new AssertionError("could not read " + topic + " to its end");
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(header(r.headers(), "ce_id")));
-            }
-        }
-        return ids;
-    }
-
-    private ConsumerRecord<byte[], byte[]> deadLetterFor(String key) {
-        try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(config.topics().deadLetter()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && new String(r.key()).equals(key)) {
-                        return r;
+                    if (visit.test(r)) {
+                        return;
                     }
                 }
             }
         }
-        return null;
     }
 
     private static KafkaConsumer<byte[], byte[]> rawConsumer() {
