@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import io.tideline.chaos.LocalProcesses.Part;
+import io.tideline.devstack.LocalDeployment;
+import io.tideline.devstack.LocalDeployment.Part;
 import io.tideline.config.CommandLineArgs;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,7 +52,9 @@ public final class ChaosRun {
             injected.put(f, 0);
         }
         GroundTruth truth = new GroundTruth();
-        LocalProcesses processes = new LocalProcesses(work, portBase);
+        // Catch-up after an outage interleaves partitions: keep late-but-valid events in their windows.
+        LocalDeployment processes = new LocalDeployment(work, portBase,
+                List.of("--tideline.streams.grace=10m", "--tideline.sink.retry-backoff=500ms"));
         Runtime.getRuntime().addShutdownHook(new Thread(processes::close, "chaos-cleanup"));
         int exit;
         try {
@@ -115,7 +118,7 @@ public final class ChaosRun {
         System.exit(exit);
     }
 
-    private static void inject(Fault fault, LocalProcesses processes, ChaosLoad load, Random random) throws Exception {
+    private static void inject(Fault fault, LocalDeployment processes, ChaosLoad load, Random random) throws Exception {
         long t0 = System.nanoTime();
         switch (fault) {
             case TIDELINE_KILL9 -> {

@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.tideline.devstack.LocalDeployment;
 import io.tideline.model.AggregateScope;
 import io.tideline.process.DeadLetterHeaders;
 import io.tideline.store.ReadModelKeys;
@@ -71,10 +72,10 @@ final class ChaosVerifier {
     private record Series(AggregateScope scope, String type, String key) {
     }
 
-    private final LocalProcesses processes;
+    private final LocalDeployment processes;
     private final String deadLetterTopic;
 
-    ChaosVerifier(LocalProcesses processes, String deadLetterTopic) {
+    ChaosVerifier(LocalDeployment processes, String deadLetterTopic) {
         this.processes = processes;
         this.deadLetterTopic = deadLetterTopic;
     }

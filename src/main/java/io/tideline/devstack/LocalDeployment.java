@@ -1,4 +1,4 @@
-package io.tideline.chaos;
+package io.tideline.devstack;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -18,12 +18,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs each part of a Tideline deployment — Kafka broker, PostgreSQL, Redis, the pipeline — as a child process of
- * its own, so that any one can be stopped, killed or restarted while the others run. Every process is tracked by
- * PID and stopped on {@link #close()}.
+ * its own, so that any one can be stopped, killed or restarted while the others run (chaos) or measured apart
+ * (bench). Ports: Kafka at the base port (controller +1), PostgreSQL +2, Redis +3, HTTP +4. Every process is tracked
+ * by PID and stopped on {@link #close()}.
  */
-final class LocalProcesses implements AutoCloseable {
+public final class LocalDeployment implements AutoCloseable {
 
-    enum Part { KAFKA, POSTGRES, REDIS, TIDELINE }
+    public enum Part { KAFKA, POSTGRES, REDIS, TIDELINE }
 
     private final Path work;
     private final String java = ProcessHandle.current().info().command().orElse("java");
@@ -33,8 +34,10 @@ final class LocalProcesses implements AutoCloseable {
     private final int redisPort;
     private final int httpPort;
     private final Map<Part, Process> running = new LinkedHashMap<>();
+    private final List<String> tidelineArgs;
 
-    LocalProcesses(Path work, int portBase) {
+    public LocalDeployment(Path work, int portBase, List<String> tidelineArgs) {
+        this.tidelineArgs = List.copyOf(tidelineArgs);
         this.work = work;
         this.kafkaPort = portBase;
         this.postgresPort = portBase + 2;
@@ -42,30 +45,30 @@ final class LocalProcesses implements AutoCloseable {
         this.httpPort = portBase + 4;
     }
 
-    String kafkaBootstrap() {
+    public String kafkaBootstrap() {
         return "127.0.0.1:" + kafkaPort;
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
     }
 
-    int redisPort() {
+    public int redisPort() {
         return redisPort;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    void startAll() throws IOException, InterruptedException {
+    public void startAll() throws IOException, InterruptedException {
         formatKafka();
         for (Part part : Part.values()) {
             start(part);
         }
     }
 
-    synchronized void start(Part part) throws IOException, InterruptedException {
+    public synchronized void start(Part part) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "-Dlogback.configurationFile="
                 + work.resolve("logback.xml")));
         switch (part) {
@@ -74,16 +77,16 @@ final class LocalProcesses implements AutoCloseable {
                     "--data-dir", work.resolve("postgres").toString(), "--pid-file", serverPidFile(part).toString()));
             case REDIS -> command.addAll(List.of("-Xmx64m", "io.tideline.devstack.LocalRedis", "--port", "" + redisPort,
                     "--pid-file", serverPidFile(part).toString()));
-            case TIDELINE -> command.addAll(List.of("-Xmx1g", "-XX:+UseG1GC", "io.tideline.TidelineApplication",
+            case TIDELINE -> {
+                command.addAll(List.of("-Xmx1g", "-XX:+UseG1GC", "io.tideline.TidelineApplication",
                     "--server.port=" + httpPort,
                     "--tideline.kafka.bootstrap-servers=" + kafkaBootstrap(),
                     "--spring.datasource.url=" + jdbcUrl(),
                     "--spring.data.redis.port=" + redisPort,
                     "--tideline.streams.state-dir=" + work.resolve("streams"),
-                    // Catch-up after an outage interleaves partitions: keep late-but-valid events in their windows.
-                    "--tideline.streams.grace=10m",
-                    "--tideline.sink.retry-backoff=500ms",
                     "--logging.level.root=WARN", "--logging.level.io.tideline=INFO"));
+                command.addAll(tidelineArgs);
+            }
         }
         Path log = work.resolve(part.name().toLowerCase() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -99,7 +102,7 @@ final class LocalProcesses implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hooks, no clean close — what a crash or the OOM killer does. */
-    synchronized void kill(Part part) throws InterruptedException {
+    public synchronized void kill(Part part) throws InterruptedException {
         Process process = running.remove(part);
         if (process != null) {
             process.destroyForcibly();
@@ -108,7 +111,7 @@ final class LocalProcesses implements AutoCloseable {
     }
 
     /** SIGTERM, then waits for the process and (for PostgreSQL and Redis) the server it runs to be gone. */
-    synchronized void stop(Part part) throws IOException, InterruptedException {
+    public synchronized void stop(Part part) throws IOException, InterruptedException {
         Process process = running.remove(part);
         if (process != null) {
             process.destroy();
