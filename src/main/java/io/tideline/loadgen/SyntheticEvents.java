@@ -27,6 +27,7 @@ public final class SyntheticEvents {
     private final int accounts;
     private final double[] accountMeans;
     private final long anomalyEvery;
+    private final double hotKeyShare;
     private long payments;
     private long sequence;
 
@@ -35,6 +36,12 @@ public final class SyntheticEvents {
     }
 
     public SyntheticEvents(long seed, int accounts, long anomalyEvery) {
+        this(seed, accounts, anomalyEvery, 0);
+    }
+
+    /** @param hotKeyShare fraction of account events that go to one hot account (acct-0), on top of the skew */
+    public SyntheticEvents(long seed, int accounts, long anomalyEvery, double hotKeyShare) {
+        this.hotKeyShare = hotKeyShare;
         this.random = new SplittableRandom(seed);
         this.accounts = accounts;
         this.anomalyEvery = anomalyEvery;
@@ -123,6 +130,9 @@ public final class SyntheticEvents {
 
     /** Some accounts are far busier than others (roughly Zipf-like), as in real traffic. */
     private int skewed(int n) {
+        if (hotKeyShare > 0 && random.nextDouble() < hotKeyShare) {
+            return 0;
+        }
         double u = random.nextDouble();
         return (int) Math.min(n - 1, Math.floor(n * u * u));
     }

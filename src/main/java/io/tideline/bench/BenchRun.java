@@ -1,0 +1,237 @@
+package io.tideline.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.tideline.config.CommandLineArgs;
+import io.tideline.devstack.LocalDeployment;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./tideline bench}: starts a deployment (Kafka, PostgreSQL, Redis, Tideline as separate processes), measures
+ * the bare-Kafka baseline and then the pipeline at a fixed offered rate, from each event's intended send time to
+ * (1) processed output in Kafka, (2) visible in the Redis read model, (3) committed in PostgreSQL, (4) pushed to a
+ * dashboard client. Prints a summary, writes a chart and, with {@code --json}, the figures.
+ * <p>Options: {@code --rate N} (15000), {@code --duration S} (60), {@code --warmup S} (20), {@code --path kafka|http},
+ * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
+ * {@code --json FILE}, {@code --chart FILE}, {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args.
+ */
+public final class BenchRun {
+
+    private static final double TARGET_P99_MS = 50;
+
+    private BenchRun() {
+    }
+
+    /** The figures of one offered rate. */
+    record Step(double offered, double achieved, double durationS, long lost, Map<String, Map<String, Object>> points,
+                Map<String, Object> baseline, boolean sustainable) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "15000"));
+        long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "60"));
+        long warmupS = Long.parseLong(CommandLineArgs.value(args, "--warmup", "20"));
+        String path = CommandLineArgs.value(args, "--path", "kafka");
+        int accounts = CommandLineArgs.intValue(args, "--accounts", 200);
+        double hotKey = Double.parseDouble(CommandLineArgs.value(args, "--hot-key", "0"));
+        String search = CommandLineArgs.value(args, "--search", null);
+        String json = CommandLineArgs.value(args, "--json", null);
+        Path chart = Path.of(CommandLineArgs.value(args, "--chart", "target/bench/chart.html"));
+        int portBase = CommandLineArgs.intValue(args, "--port-base", 35000);
+        String appArgs = CommandLineArgs.value(args, "--app", "");
+        Path work = Path.of(CommandLineArgs.value(args, "--work", ".tideline/bench/"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        Files.createDirectories(work);
+        if (!path.equals("kafka") && !path.equals("http")) {
+            throw new IllegalArgumentException("--path must be kafka or http");
+        }
+
+        List<Double> rates = search == null ? List.of(rate)
+                : Arrays.stream(search.split(",")).map(String::trim).map(Double::parseDouble).toList();
+        LocalDeployment deployment = new LocalDeployment(work, portBase,
+                appArgs.isBlank() ? List.of() : List.of(appArgs.trim().split("\\s+")));
+        Runtime.getRuntime().addShutdownHook(new Thread(deployment::close, "bench-cleanup"));
+        List<Step> steps = new ArrayList<>();
+        try {
+            deployment.startAll();
+            awaitHealthy("http://127.0.0.1:" + deployment.httpPort(), Duration.ofMinutes(3));
+            say("deployment up (logs in %s); path %s, %d accounts, hot-key share %.2f", work, path, accounts, hotKey);
+            for (double offered : rates) {
+                Step step = measure(deployment, path, offered, warmupS, durationS, accounts, hotKey);
+                steps.add(step);
+                print(step);
+                if (search != null && !step.sustainable()) {
+                    break;
+                }
+            }
+        } finally {
+            deployment.close();
+        }
+        Double maxSustainable = search == null ? null : steps.stream().filter(Step::sustainable)
+                .mapToDouble(Step::offered).max().stream().boxed().findFirst().orElse(0.0);
+        if (maxSustainable != null) {
+            say("maximum sustainable rate (p99 to read model < %.0f ms, no backlog): %.0f events/s", TARGET_P99_MS, maxSustainable);
+        }
+        BenchReport.chart(chart, steps);
+        say("chart: %s", chart.toAbsolutePath());
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            Step main = steps.get(0);
+            out.put("time", Instant.now().toString());
+            out.put("path", path);
+            out.put("offered_rate", main.offered());
+            out.put("achieved_rate", main.achieved());
+            out.put("duration_s", main.durationS());
+            out.put("lost", main.lost());
+            out.putAll(main.points());
+            out.put("baseline", main.baseline());
+            out.put("ratio_to_baseline_p99", ratios(main));
+            if (maxSustainable != null) {
+                out.put("max_sustainable_rate", maxSustainable);
+                out.put("steps", steps);
+            }
+            Path file = Path.of(json);
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
+        }
+        System.exit(0);
+    }
+
+    private static Step measure(LocalDeployment d, String path, double rate, long warmupS, long durationS, int accounts,
+                                double hotKey) throws Exception {
+        say("baseline: bare Kafka produce -> consume at %.0f/s for %d s (+%d s warm-up)", rate, durationS, warmupS);
+        LatencyRecorder baseline = new LatencyRecorder("baseline");
+        long baseStart = System.currentTimeMillis() + 500;
+        baseline.window(baseStart + warmupS * 1000, baseStart + (warmupS + durationS) * 1000);
+        BaselineLoad.measure(d.kafkaBootstrap(), rate, baseStart, (warmupS + durationS) * 1000, baseline);
+
+        say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up)", rate, path, durationS, warmupS);
+        LatencyRecorder kafka = new LatencyRecorder("kafka");
+        LatencyRecorder readModel = new LatencyRecorder("read_model");
+        LatencyRecorder postgres = new LatencyRecorder("postgres");
+        LatencyRecorder push = new LatencyRecorder("push");
+        long start = System.currentTimeMillis() + 1000;
+        long measureFrom = start + warmupS * 1000;
+        long measureUntil = measureFrom + durationS * 1000;
+        for (LatencyRecorder r : List.of(kafka, readModel, postgres, push)) {
+            r.window(measureFrom, measureUntil);
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        String baseUrl = "http://127.0.0.1:" + d.httpPort();
+        List<Thread> observers = List.of(
+                Observers.eventsTopic(d.kafkaBootstrap(), "tideline.events", kafka, running),
+                Observers.readModel(d.redisPort(), readModel, running),
+                Observers.push(baseUrl, push, running));
+        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push));
+        long t0 = System.nanoTime();
+        if (path.equals("kafka")) {
+            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
+        } else {
+            load.runHttp(baseUrl, rate, start, (warmupS + durationS) * 1000);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double achieved = load.acked.get() / seconds;
+        // Drain: an event still pending after this is a backlog, reported as unobserved.
+        long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
+            Thread.sleep(200);
+        }
+        BaselineLoad.awaitQuiet(kafka, Duration.ofSeconds(10));
+        running.set(false);
+        long stored = postgresLatencies(d.jdbcUrl(), start, start + (warmupS + durationS) * 1000 + 1000, postgres);
+        long lost = Math.max(0, load.acked.get() - stored);
+        Map<String, Map<String, Object>> points = new LinkedHashMap<>();
+        for (LatencyRecorder r : List.of(kafka, readModel, postgres, push)) {
+            Map<String, Object> summary = new LinkedHashMap<>(r.summary());
+            if (r == readModel || r == push) {
+                summary.put("unobserved", r.unobserved());
+            }
+            points.put(r.name(), summary);
+        }
+        boolean sustainable = readModel.p99() < TARGET_P99_MS && achieved >= 0.97 * rate && readModel.unobserved() == 0 && lost == 0;
+        return new Step(rate, Math.round(achieved), durationS, lost, points, new LinkedHashMap<>(baseline.summary()), sustainable);
+    }
+
+    /** Kafka Streams RUNNING and both stores writable: measuring a start-up would measure the start-up. */
+    private static void awaitHealthy(String baseUrl, Duration timeout) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/actuator/health")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"RUNNING\"")) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Tideline did not become healthy within " + timeout);
+    }
+
+    /** Committed in PostgreSQL: stored_at (the sink's transaction time) minus the event's intended time. */
+    private static long postgresLatencies(String jdbcUrl, long fromMs, long untilMs, LatencyRecorder recorder) throws Exception {
+        long rows = 0;
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+            db.setAutoCommit(false);
+            try (PreparedStatement st = db.prepareStatement(
+                    "select (extract(epoch from event_time) * 1000)::bigint, (extract(epoch from stored_at) * 1000000)::bigint "
+                            + "from events where event_time >= ? and event_time < ?")) {
+                st.setFetchSize(10_000);
+                st.setTimestamp(1, Timestamp.from(Instant.ofEpochMilli(fromMs)));
+                st.setTimestamp(2, Timestamp.from(Instant.ofEpochMilli(untilMs)));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        recorder.record(rs.getLong(1), rs.getLong(2));
+                        rows++;
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    static Map<String, Object> ratios(Step step) {
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        double base = ((Number) step.baseline().get("p99")).doubleValue();
+        step.points().forEach((name, p) -> ratios.put(name, base == 0 ? null
+                : Math.round(((Number) p.get("p99")).doubleValue() / base * 10) / 10.0));
+        return ratios;
+    }
+
+    private static void print(Step s) {
+        System.out.printf("%n  offered %.0f/s, achieved %.0f/s, %d s measured, lost %d%n", s.offered(), s.achieved(), (long) s.durationS(), s.lost());
+        System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", "point (ms)", "p50", "p95", "p99", "p99.9", "max", "count");
+        printRow("baseline", s.baseline());
+        s.points().forEach(BenchRun::printRow);
+        System.out.printf("  p99 / baseline p99: %s; sustainable: %s%n%n", ratios(s), s.sustainable());
+    }
+
+    private static void printRow(String name, Map<String, Object> p) {
+        System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", name, p.get("p50"), p.get("p95"), p.get("p99"), p.get("p999"), p.get("max"), p.get("count"));
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[bench %s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), String.format(format, args));
+    }
+}

@@ -1,0 +1,130 @@
+package io.tideline.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import io.tideline.model.EventEnvelope;
+import io.tideline.schema.AvroSerde;
+import io.tideline.store.ReadModelKeys;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The places where the benchmark sees an event arrive: Kafka output, the Redis read model, the dashboard push. */
+final class Observers {
+
+    private Observers() {
+    }
+
+    /** Processed output in Kafka: each event on the canonical events topic, read as the stores read it (committed). */
+    static Thread eventsTopic(String bootstrap, String topic, LatencyRecorder recorder, AtomicBoolean running) {
+        return start("bench-kafka-observer", () -> {
+            AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        recorder.record(envelopes.fromBytes(r.value()).getTime().toEpochMilli(), LatencyRecorder.nowMicros());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Visible in the Redis read model: Redis tells us (keyspace notifications) when a per-key hash changes; its
+     * lastEventTime says up to which event the series is reflected.
+     */
+    static Thread readModel(int redisPort, LatencyRecorder recorder, AtomicBoolean running) {
+        try (Jedis admin = new Jedis("127.0.0.1", redisPort)) {
+            admin.configSet("notify-keyspace-events", "Kh");
+        }
+        String prefix = ReadModelKeys.PREFIX + "agg:key:";
+        Jedis reader = new Jedis("127.0.0.1", redisPort);
+        JedisPubSub subscriber = new JedisPubSub() {
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+                long observed = LatencyRecorder.nowMicros();
+                String key = channel.substring(channel.indexOf(':', "__keyspace@".length()) + 1);
+                String typeAndKey = key.substring(prefix.length());
+                int colon = typeAndKey.indexOf(':');
+                String newest = reader.hget(key, "lastEventTime");
+                if (newest != null) {
+                    recorder.seriesVisible(typeAndKey.substring(0, colon) + "|" + typeAndKey.substring(colon + 1),
+                            Long.parseLong(newest), observed);
+                }
+                if (!running.get()) {
+                    punsubscribe();
+                }
+            }
+        };
+        return start("bench-redis-observer", () -> {
+            try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
+                jedis.psubscribe(subscriber, "__keyspace@0__:" + prefix + "*");
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    System.err.println("read-model observer stopped: " + e);
+                }
+            } finally {
+                reader.close();
+            }
+        });
+    }
+
+    /** Pushed to a dashboard client: the same SSE stream a browser reads. */
+    static Thread push(String baseUrl, LatencyRecorder recorder, AtomicBoolean running) {
+        JsonMapper json = JsonMapper.builder().build();
+        return start("bench-push-observer", () -> {
+            HttpClient http = HttpClient.newHttpClient();
+            try {
+                HttpResponse<java.util.stream.Stream<String>> response = http.send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/v1/stream")).build(), HttpResponse.BodyHandlers.ofLines());
+                String event = null;
+                var lines = response.body().iterator();
+                while (running.get() && lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:") && "aggregates".equals(event)) {
+                        long observed = LatencyRecorder.nowMicros();
+                        for (JsonNode a : json.readTree(line.substring(5))) {
+                            if ("KEY".equals(a.get("scope").asString())) {
+                                recorder.seriesVisible(a.get("eventType").asString() + "|" + a.get("seriesKey").asString(),
+                                        java.time.Instant.parse(a.get("lastEventTime").asString()).toEpochMilli(), observed);
+                            }
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                if (running.get()) {
+                    System.err.println("push observer stopped: " + e);
+                }
+            }
+        });
+    }
+
+    private static Thread start(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
