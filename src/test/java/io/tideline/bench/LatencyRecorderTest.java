@@ -1,0 +1,43 @@
+package io.tideline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LatencyRecorderTest {
+
+    @Test
+    void latencyRunsFromTheIntendedTimeAndOnlyEventsInTheWindowCount() {
+        LatencyRecorder r = new LatencyRecorder("kafka");
+        r.window(1_000, 2_000);
+        r.record(999, 1_500_000);    // warm-up: ignored
+        r.record(1_000, 1_012_000);  // 12 ms
+        r.record(1_999, 2_029_000);  // 30 ms
+        r.record(2_000, 2_100_000);  // after the window: ignored
+        assertThat(r.count()).isEqualTo(2);
+        assertThat((double) r.summary().get("max")).isBetween(29.9, 30.1);
+        assertThat((double) r.summary().get("p50")).isBetween(11.9, 12.1);
+    }
+
+    @Test
+    void aSeriesBecomingVisibleResolvesExactlyTheEventsUpToItsNewestEvent() {
+        LatencyRecorder r = new LatencyRecorder("read_model");
+        r.window(0, Long.MAX_VALUE - 1);
+        r.sent("payment|a", 100);
+        r.sent("payment|a", 200);
+        r.sent("payment|a", 300);
+        r.sent("payment|b", 150);
+
+        r.seriesVisible("payment|a", 200, 250_000);
+        assertThat(r.count()).isEqualTo(2);
+        assertThat(r.unobserved()).isEqualTo(2); // a@300 and b@150 are still pending
+
+        r.seriesVisible("payment|a", 200, 400_000); // the same state again resolves nothing new
+        assertThat(r.count()).isEqualTo(2);
+
+        r.seriesVisible("payment|b", 150, 160_000);
+        r.seriesVisible("payment|a", 300, 310_000);
+        assertThat(r.unobserved()).isZero();
+        assertThat((double) r.summary().get("max")).isBetween(149.9, 150.1); // a@100 seen at 250 ms
+    }
+}
