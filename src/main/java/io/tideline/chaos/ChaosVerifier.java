@@ -28,6 +28,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.tideline.devstack.LocalDeployment;
 import io.tideline.model.AggregateScope;
 import io.tideline.process.DeadLetterHeaders;
+import io.tideline.model.WindowAggregate;
+import io.tideline.store.AggregateParts;
+import io.tideline.store.ReadModelHash;
 import io.tideline.store.ReadModelKeys;
 import redis.clients.jedis.Jedis;
 
@@ -153,13 +156,13 @@ final class ChaosVerifier {
                 Series s = e.getKey();
                 long latest = e.getValue().keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
                 Stats want = e.getValue().get(latest);
-                Map<String, String> hash = redis.hgetAll(ReadModelKeys.series(s.scope(), s.type(), s.key()));
+                WindowAggregate got = readModel(redis, s);
                 checked++;
-                boolean ok = !hash.isEmpty() && Long.parseLong(hash.get("windowStart")) == latest
-                        && want.matches(Long.parseLong(hash.get("count")), decimal(hash.get("sum")), decimal(hash.get("min")), decimal(hash.get("max")));
+                boolean ok = got != null && got.getWindowStart().toEpochMilli() == latest
+                        && want.matches(got.getCount(), got.getSum(), got.getMin(), got.getMax());
                 if (!ok) {
                     mismatched++;
-                    example(examples, "redis " + s + ": expected window " + latest + " " + want + ", read model " + hash);
+                    example(examples, "redis " + s + ": expected window " + latest + " " + want + ", read model " + got);
                 }
             }
             for (String id : redis.hkeys(ReadModelKeys.ALERT_DATA)) {
@@ -225,8 +228,19 @@ final class ChaosVerifier {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static BigDecimal decimal(String s) {
-        return s == null || s.isEmpty() ? null : new BigDecimal(s);
+    /** The latest window as the query side reads it: a key's hash, or the merge of a type's parts. */
+    private static WindowAggregate readModel(Jedis redis, Series s) {
+        if (s.scope() == AggregateScope.KEY) {
+            return ReadModelHash.aggregate(redis.hgetAll(ReadModelKeys.series(s.type(), s.key())));
+        }
+        List<WindowAggregate> parts = new ArrayList<>();
+        for (String part : redis.zrange(ReadModelKeys.partsOf(s.type()), 0, -1)) {
+            WindowAggregate a = ReadModelHash.aggregate(redis.hgetAll(ReadModelKeys.typePart(s.type(), Integer.parseInt(part))));
+            if (a != null) {
+                parts.add(a);
+            }
+        }
+        return parts.isEmpty() ? null : AggregateParts.merge(parts);
     }
 
     private static void example(List<String> examples, String text) {

@@ -1,17 +1,18 @@
 package io.tideline.config;
 
 /**
- * What a figure of an event type promises. The PostgreSQL history is always exactly-once; the setting chooses how
- * the type's live Redis read model is fed.
+ * What a figure of an event type promises about client retries. Every type's effects in PostgreSQL and Redis are
+ * applied once per event the process stage passes (docs/design/exactly-once.md); the setting chooses whether the
+ * process stage passes an event id only once.
  */
 public enum Guarantee {
 
-    /** Read model fed only with committed processing output: every figure counts each event exactly once. */
+    /** Deduplicated by event id: a client that re-sends an event (same id) has it counted once. */
     EXACTLY_ONCE,
 
     /**
-     * Read model fed from uncommitted output, up to a commit interval sooner. After a crash a figure may briefly
-     * include updates of a transaction that was then aborted, until the reprocessed update replaces it.
+     * Not deduplicated: a re-sent event counts again. Saves a state-store read and write (and a changelog
+     * record) per event, for types where a rare double count is acceptable.
      */
     AT_LEAST_ONCE;
 

@@ -24,7 +24,7 @@ public record TidelineProperties(
         @DefaultValue Sink sink,
         @DefaultValue Dashboard dashboard,
         @DefaultValue DeadLetters deadLetters,
-        /** Per event type: exactly-once (default) or at-least-once for its live read model. */
+        /** Per event type: exactly-once (default) or at-least-once, which skips deduplication by event id. */
         Map<String, Guarantee> guarantees) {
 
     public TidelineProperties {
@@ -41,10 +41,6 @@ public record TidelineProperties(
 
     public Guarantee guaranteeOf(String eventType) {
         return guarantees.getOrDefault(eventType, Guarantee.EXACTLY_ONCE);
-    }
-
-    public boolean anyAtLeastOnce() {
-        return guarantees.containsValue(Guarantee.AT_LEAST_ONCE);
     }
 
     public record Kafka(
@@ -112,7 +108,19 @@ public record TidelineProperties(
             /** Recent alerts kept in the Redis read model. */
             @DefaultValue("500") int recentAlerts,
             /** Wait before retrying a batch that a store refused. */
-            @DefaultValue("1s") Duration retryBackoff) {
+            @DefaultValue("1s") Duration retryBackoff,
+            /**
+             * How the Redis read model reads processing output: read_uncommitted (as soon as written, still each
+             * event's effect once) or read_committed (a transaction commit later).
+             */
+            @DefaultValue("read_uncommitted") String readModelIsolation) {
+
+        public Sink {
+            if (!readModelIsolation.equals("read_uncommitted") && !readModelIsolation.equals("read_committed")) {
+                throw new IllegalArgumentException("tideline.sink.read-model-isolation: expected read_uncommitted or "
+                        + "read_committed, got \"" + readModelIsolation + "\"");
+            }
+        }
     }
 
     public record DeadLetters(

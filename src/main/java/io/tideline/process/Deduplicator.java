@@ -1,6 +1,7 @@
 package io.tideline.process;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -23,13 +24,16 @@ final class Deduplicator implements FixedKeyProcessor<String, EventEnvelope, Eve
     static final String STORE = "dedupe-ids";
 
     private final long retentionMs;
+    private final Predicate<String> deduplicated;
     private final Counter unique;
     private final Counter duplicate;
     private FixedKeyProcessorContext<String, EventEnvelope> context;
     private WindowStore<String, Long> seen;
 
-    Deduplicator(Duration retention, PipelineMetrics metrics) {
+    /** @param deduplicated the event types configured exactly-once; the others pass without a lookup */
+    Deduplicator(Duration retention, Predicate<String> deduplicated, PipelineMetrics metrics) {
         this.retentionMs = retention.toMillis();
+        this.deduplicated = deduplicated;
         this.unique = metrics.stageCounter("dedupe", "unique");
         this.duplicate = metrics.stageCounter("dedupe", "duplicate");
     }
@@ -42,6 +46,10 @@ final class Deduplicator implements FixedKeyProcessor<String, EventEnvelope, Eve
 
     @Override
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
+        if (!deduplicated.test(record.value().getType())) {
+            context.forward(record); // at-least-once: a client retry may count twice, for a store read and write less
+            return;
+        }
         String id = record.value().getId();
         long ingest = record.value().getIngestTime().toEpochMilli();
         try (WindowStoreIterator<Long> earlier = seen.fetch(id, ingest - retentionMs, ingest + retentionMs)) {

@@ -1,25 +1,19 @@
 package io.tideline.process;
 
-import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
+import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
 import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
@@ -38,13 +32,11 @@ import io.tideline.schema.AvroSerde;
  * ingest ─ normalize ─┬─ rejected ──► dead-letter topic (reason + provenance in headers)
  *                     ├─ misrouted ─► ingest (re-keyed by partition key)
  *                     └─ dedupe ────► events topic (canonical Avro envelopes, event-time timestamps)
- *                            ├─ per-key and per-type tumbling windows ─► aggregates topic (keyed by series)
+ *                            ├─ per-key windows and per-type partials ─► aggregates topic (keyed by series)
  *                            └─ payments ─ amount z-score ─────────────► alerts topic
  * </pre>
  */
 public final class PipelineTopology {
-
-    public static final String SERIES_STATS_STORE = "series-stats";
 
     private PipelineTopology() {
     }
@@ -61,6 +53,11 @@ public final class PipelineTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Deduplicator.STORE, streams.dedupeRetention(), streams.dedupeRetention(), false),
                 strings, Serdes.Long()));
+        // Retained for the window plus its grace: the longest an update to a window can still arrive.
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(WindowedSeriesAggregator.STORE, streams.window().plus(streams.grace()),
+                        streams.window(), false),
+                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PaymentAnomalyDetector.STORE),
                 strings, AvroSerde.<AmountHistory>of(AmountHistory.getClassSchema())));
@@ -82,22 +79,12 @@ public final class PipelineTopology {
 
         KStream<String, EventEnvelope> events = normalized.get("normalized-routed")
                 .mapValues(Normalized::event, Named.as("envelope"))
-                .processValues(() -> new Deduplicator(streams.dedupeRetention(), metrics), Named.as("dedupe"), Deduplicator.STORE);
+                .processValues(() -> new Deduplicator(streams.dedupeRetention(),
+                        type -> config.guaranteeOf(type) == Guarantee.EXACTLY_ONCE, metrics), Named.as("dedupe"), Deduplicator.STORE);
         events.to(topics.events(), Produced.with(strings, envelopes).withName("events-sink"));
 
-        events.flatMap((key, event) -> List.of(
-                        KeyValue.pair(SeriesKey.ofKey(event.getType(), key).encode(), event),
-                        KeyValue.pair(SeriesKey.ofType(event.getType()).encode(), event)), Named.as("to-series"))
-                .groupByKey(Grouped.with("series", strings, envelopes))
-                .windowedBy(TimeWindows.ofSizeAndGrace(streams.window(), streams.grace()))
-                .aggregate(SeriesStatsAggregator::empty, (series, event, stats) -> SeriesStatsAggregator.add(event, stats),
-                        Named.as("aggregate"),
-                        Materialized.<String, SeriesStats, WindowStore<Bytes, byte[]>>as(SERIES_STATS_STORE)
-                                .withKeySerde(strings)
-                                .withValueSerde(AvroSerde.of(SeriesStats.getClassSchema())))
-                .toStream(Named.as("aggregate-updates"))
-                .map((window, stats) -> KeyValue.pair(window.key(), SeriesStatsAggregator.toAggregate(
-                        SeriesKey.parse(window.key()), window.window().start(), window.window().end(), stats)), Named.as("to-aggregate"))
+        events.process(() -> new WindowedSeriesAggregator(streams.window(), streams.grace(), metrics), Named.as("aggregate"),
+                        WindowedSeriesAggregator.STORE)
                 .to(topics.aggregates(), Produced.with(strings, AvroSerde.<WindowAggregate>of(WindowAggregate.getClassSchema()))
                         .withName("aggregates-sink"));
 

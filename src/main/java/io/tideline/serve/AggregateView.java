@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Map;
 
 import io.tideline.config.Guarantee;
 import io.tideline.model.WindowAggregate;
@@ -24,29 +23,11 @@ public record AggregateView(String scope, String eventType, String seriesKey, In
                 strip(AggregateMean.of(a)), a.getLastEventTime(), guarantee.label());
     }
 
-    static AggregateView fromRedisHash(Map<Object, Object> h, Guarantee guarantee) {
-        return new AggregateView(str(h, "scope"), str(h, "eventType"), str(h, "seriesKey"),
-                Instant.ofEpochMilli(Long.parseLong(str(h, "windowStart"))), Instant.ofEpochMilli(Long.parseLong(str(h, "windowEnd"))),
-                Long.parseLong(str(h, "count")), decimal(h, "sum"), decimal(h, "min"), decimal(h, "max"), decimal(h, "mean"),
-                Instant.ofEpochMilli(Long.parseLong(str(h, "lastEventTime"))), guarantee.label());
-    }
-
-    /** The history holds only committed processing output: exactly-once for every type. */
-    static AggregateView fromRow(ResultSet rs, int rowNum) throws SQLException {
+    static AggregateView fromRow(ResultSet rs, Guarantee guarantee) throws SQLException {
         return new AggregateView(rs.getString("scope"), rs.getString("event_type"), rs.getString("series_key"),
                 rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(), rs.getLong("count"),
                 strip(rs.getBigDecimal("sum")), strip(rs.getBigDecimal("min")), strip(rs.getBigDecimal("max")),
-                strip(rs.getBigDecimal("mean")), rs.getTimestamp("last_event_time").toInstant(), Guarantee.EXACTLY_ONCE.label());
-    }
-
-    private static String str(Map<Object, Object> h, String field) {
-        Object v = h.get(field);
-        return v == null ? null : v.toString();
-    }
-
-    private static BigDecimal decimal(Map<Object, Object> h, String field) {
-        String v = str(h, field);
-        return v == null || v.isEmpty() ? null : new BigDecimal(v);
+                strip(rs.getBigDecimal("mean")), rs.getTimestamp("last_event_time").toInstant(), guarantee.label());
     }
 
     private static BigDecimal strip(BigDecimal d) {

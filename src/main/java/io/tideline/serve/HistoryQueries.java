@@ -4,16 +4,21 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.tideline.config.Guarantee;
 
 /** Reads the durable history in PostgreSQL: windows of a series over a time range, alerts over a time range. */
 public class HistoryQueries {
 
     private final JdbcTemplate jdbc;
+    private final Function<String, Guarantee> guarantees;
 
-    public HistoryQueries(JdbcTemplate jdbc) {
+    public HistoryQueries(JdbcTemplate jdbc, Function<String, Guarantee> guarantees) {
         this.jdbc = jdbc;
+        this.guarantees = guarantees;
     }
 
     /** Windows starting in [from, to), oldest first; key null means the per-type series. */
@@ -21,7 +26,7 @@ public class HistoryQueries {
         return jdbc.query("""
                 select * from window_aggregates
                 where scope = ? and event_type = ? and series_key = ? and window_start >= ? and window_start < ?
-                order by window_start limit ?""", AggregateView::fromRow,
+                order by window_start limit ?""", (rs, n) -> AggregateView.fromRow(rs, guarantees.apply(eventType)),
                 key == null ? "TYPE" : "KEY", eventType, key == null ? "" : key, Timestamp.from(from), Timestamp.from(to), limit);
     }
 

@@ -38,17 +38,21 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     private final Function<String, Guarantee> guarantees;
     private final AvroJsonEncoder avroJson = new AvroJsonEncoder();
     private final Set<SseEmitter> clients = ConcurrentHashMap.newKeySet();
+    private final Function<String, AggregateView> typeLatest;
     private final Map<String, AggregateView> pending = new ConcurrentHashMap<>();
+    private final Set<String> pendingTypes = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tideline-live-feed");
         t.setDaemon(true);
         return t;
     });
 
-    public LiveFeed(ObjectMapper json, Function<String, Guarantee> guarantees, Duration pushInterval,
-                    Duration snapshotInterval, Supplier<Object> snapshots) {
+    /** @param typeLatest a type's latest figure, merged from its parts (the sink sees one part at a time) */
+    public LiveFeed(ObjectMapper json, Function<String, Guarantee> guarantees, Function<String, AggregateView> typeLatest,
+                    Duration pushInterval, Duration snapshotInterval, Supplier<Object> snapshots) {
         this.json = json;
         this.guarantees = guarantees;
+        this.typeLatest = typeLatest;
         sender.scheduleWithFixedDelay(this::flushAggregates, pushInterval.toMillis(), pushInterval.toMillis(), TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(() -> {
             if (!clients.isEmpty()) {
@@ -70,7 +74,11 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     @Override
     public void aggregatesApplied(List<WindowAggregate> aggregates) {
         for (WindowAggregate a : aggregates) {
-            pending.put(a.getScope() + "|" + a.getEventType() + "|" + a.getSeriesKey(), AggregateView.of(a, guarantees.apply(a.getEventType())));
+            if (a.getPart() >= 0) {
+                pendingTypes.add(a.getEventType());
+            } else {
+                pending.put(a.getScope() + "|" + a.getEventType() + "|" + a.getSeriesKey(), AggregateView.of(a, guarantees.apply(a.getEventType())));
+            }
         }
     }
 
@@ -88,10 +96,21 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     }
 
     private void flushAggregates() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && pendingTypes.isEmpty()) {
             return;
         }
         List<AggregateView> batch = new ArrayList<>();
+        for (String type : new ArrayList<>(pendingTypes)) {
+            pendingTypes.remove(type);
+            try {
+                AggregateView merged = typeLatest.apply(type);
+                if (merged != null) {
+                    batch.add(merged);
+                }
+            } catch (RuntimeException e) {
+                log.debug("type figure of {} not pushed: {}", type, e.toString()); // the next update retries
+            }
+        }
         for (String key : new ArrayList<>(pending.keySet())) {
             AggregateView view = pending.remove(key);
             if (view != null) {

@@ -2,14 +2,15 @@ package io.tideline.serve;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.tideline.config.Guarantee;
-import io.tideline.model.AggregateScope;
+import io.tideline.model.WindowAggregate;
+import io.tideline.store.AggregateParts;
+import io.tideline.store.ReadModelHash;
 import io.tideline.store.ReadModelKeys;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -27,10 +28,24 @@ public class ReadModelQueries {
         this.guarantees = guarantees;
     }
 
+    /** The latest window of a key's series, or with key null of the type's: the merge of its parts. */
     public AggregateView latest(String eventType, String key) {
-        AggregateScope scope = key == null ? AggregateScope.TYPE : AggregateScope.KEY;
-        Map<Object, Object> hash = redis.opsForHash().entries(ReadModelKeys.series(scope, eventType, key));
-        return hash.isEmpty() ? null : AggregateView.fromRedisHash(hash, guarantees.apply(eventType));
+        WindowAggregate latest;
+        if (key != null) {
+            latest = ReadModelHash.aggregate(redis.opsForHash().entries(ReadModelKeys.series(eventType, key)));
+        } else {
+            Set<String> parts = redis.opsForZSet().range(ReadModelKeys.partsOf(eventType), 0, -1);
+            List<WindowAggregate> hashes = new ArrayList<>();
+            for (String part : parts == null ? Set.<String>of() : parts) {
+                WindowAggregate a = ReadModelHash.aggregate(redis.opsForHash().entries(
+                        ReadModelKeys.typePart(eventType, Integer.parseInt(part))));
+                if (a != null) {
+                    hashes.add(a);
+                }
+            }
+            latest = hashes.isEmpty() ? null : AggregateParts.merge(hashes);
+        }
+        return latest == null ? null : AggregateView.of(latest, guarantees.apply(eventType));
     }
 
     /** The per-key aggregates of a type whose latest window is newest, newest first. */

@@ -22,8 +22,8 @@ public class ServeConfiguration {
     }
 
     @Bean
-    HistoryQueries historyQueries(JdbcTemplate jdbc) {
-        return new HistoryQueries(jdbc);
+    HistoryQueries historyQueries(JdbcTemplate jdbc, TidelineProperties config) {
+        return new HistoryQueries(jdbc, config::guaranteeOf);
     }
 
     @Bean
@@ -35,8 +35,9 @@ public class ServeConfiguration {
 
     /** The snapshots come lazily: the sinks that feed this feed are also what the snapshots describe. */
     @Bean(destroyMethod = "close")
-    LiveFeed liveFeed(ObjectMapper json, TidelineProperties config, ObjectProvider<DashboardSnapshots> snapshots) {
-        return new LiveFeed(json, config::guaranteeOf, config.dashboard().pushInterval(), config.dashboard().snapshotInterval(),
-                () -> snapshots.getObject().take());
+    LiveFeed liveFeed(ObjectMapper json, TidelineProperties config, ReadModelQueries readModel,
+                      ObjectProvider<DashboardSnapshots> snapshots) {
+        return new LiveFeed(json, config::guaranteeOf, type -> readModel.latest(type, null),
+                config.dashboard().pushInterval(), config.dashboard().snapshotInterval(), () -> snapshots.getObject().take());
     }
 }

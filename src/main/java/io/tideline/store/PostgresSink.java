@@ -19,6 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
+import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.WindowAggregate;
@@ -49,6 +50,27 @@ public final class PostgresSink implements RecordSink {
                 last_event_time = excluded.last_event_time, updated_at = excluded.updated_at,
                 source_partition = excluded.source_partition, source_offset = excluded.source_offset
             where window_aggregates.source_offset < excluded.source_offset""";
+    private static final String UPSERT_PART = """
+            insert into window_aggregate_parts (event_type, window_start, part, window_end, count, sum, min, max,
+                                                last_event_time, source_partition, source_offset)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (event_type, window_start, part) do update set
+                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
+                last_event_time = excluded.last_event_time,
+                source_partition = excluded.source_partition, source_offset = excluded.source_offset
+            where window_aggregate_parts.source_offset < excluded.source_offset""";
+    private static final String SELECT_PARTS = """
+            select window_end, count, sum, min, max, last_event_time from window_aggregate_parts
+            where event_type = ? and window_start = ?""";
+    /** A type's row is derived from its parts, never fenced itself: recomputing it is always right. */
+    private static final String UPSERT_MERGED = """
+            insert into window_aggregates (scope, event_type, series_key, window_start, window_end, count, sum, min, max,
+                                           mean, last_event_time, updated_at, source_partition, source_offset)
+            values ('TYPE', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
+            on conflict (scope, event_type, series_key, window_start) do update set
+                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max, mean = excluded.mean,
+                last_event_time = excluded.last_event_time, updated_at = excluded.updated_at,
+                source_partition = excluded.source_partition, source_offset = excluded.source_offset""";
     private static final String INSERT_ALERT = """
             insert into alerts (alert_id, rule, severity, event_type, series_key, event_id, event_time, observed,
                                 baseline_mean, baseline_stddev, score, message)
@@ -104,6 +126,8 @@ public final class PostgresSink implements RecordSink {
         List<Object[]> eventRows = new ArrayList<>();
         List<Instant> eventTimes = new ArrayList<>();
         Map<String, Object[]> aggregateRows = new LinkedHashMap<>();
+        Map<String, Object[]> partRows = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<String, byte[]>> mergedTypes = new LinkedHashMap<>();
         List<Object[]> alertRows = new ArrayList<>();
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
@@ -114,8 +138,14 @@ public final class PostgresSink implements RecordSink {
                 eventTimes.add(e.getTime());
             } else if (record.topic().equals(topics.aggregates())) {
                 WindowAggregate a = aggregates.fromBytes(record.value());
-                // Only the newest update of a series' window in the batch needs writing.
-                aggregateRows.put(record.key() + '@' + a.getWindowStart().toEpochMilli(), aggregateRow(a, record));
+                // Only the newest update of a series' window (or part) in the batch needs writing.
+                String window = record.key() + '@' + a.getWindowStart().toEpochMilli();
+                if (a.getPart() < 0) {
+                    aggregateRows.put(window, aggregateRow(a, record));
+                } else {
+                    partRows.put(window + '#' + a.getPart(), partRow(a, record));
+                    mergedTypes.put(window, record);
+                }
             } else if (record.topic().equals(topics.alerts())) {
                 alertRows.add(alertRow(alerts.fromBytes(record.value())));
             }
@@ -123,6 +153,8 @@ public final class PostgresSink implements RecordSink {
         transactions.executeWithoutResult(status -> {
             jdbc.batchUpdate(INSERT_EVENT, eventRows);
             jdbc.batchUpdate(UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
+            jdbc.batchUpdate(UPSERT_PART, new ArrayList<>(partRows.values()));
+            jdbc.batchUpdate(UPSERT_MERGED, mergedTypes.values().stream().map(this::mergedRow).toList());
             jdbc.batchUpdate(INSERT_ALERT, alertRows);
             jdbc.batchUpdate(UPSERT_OFFSET, nextOffsets.entrySet().stream()
                     .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
@@ -145,6 +177,31 @@ public final class PostgresSink implements RecordSink {
         return new Object[] {a.getScope().name(), a.getEventType(), a.getSeriesKey(), Timestamp.from(a.getWindowStart()),
                 Timestamp.from(a.getWindowEnd()), a.getCount(), a.getSum(), a.getMin(), a.getMax(), AggregateMean.of(a),
                 Timestamp.from(a.getLastEventTime()), record.partition(), record.offset()};
+    }
+
+    private static Object[] partRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {
+        return new Object[] {a.getEventType(), Timestamp.from(a.getWindowStart()), a.getPart(), Timestamp.from(a.getWindowEnd()),
+                a.getCount(), a.getSum(), a.getMin(), a.getMax(), Timestamp.from(a.getLastEventTime()),
+                record.partition(), record.offset()};
+    }
+
+    /** The type's row for the window of this (newest) part update, from all its parts as this transaction sees them. */
+    private Object[] mergedRow(ConsumerRecord<String, byte[]> newest) {
+        WindowAggregate update = aggregates.fromBytes(newest.value());
+        List<WindowAggregate> parts = jdbc.query(SELECT_PARTS, (rs, n) -> WindowAggregate.newBuilder()
+                .setScope(AggregateScope.TYPE).setEventType(update.getEventType()).setSeriesKey("").setPart(n)
+                .setWindowStart(update.getWindowStart()).setWindowEnd(rs.getTimestamp(1).toInstant())
+                .setCount(rs.getLong(2)).setSum(scaled(rs.getBigDecimal(3))).setMin(scaled(rs.getBigDecimal(4)))
+                .setMax(scaled(rs.getBigDecimal(5))).setLastEventTime(rs.getTimestamp(6).toInstant()).build(),
+                update.getEventType(), Timestamp.from(update.getWindowStart()));
+        WindowAggregate a = AggregateParts.merge(parts);
+        return new Object[] {a.getEventType(), Timestamp.from(a.getWindowStart()), Timestamp.from(a.getWindowEnd()),
+                a.getCount(), a.getSum(), a.getMin(), a.getMax(), AggregateMean.of(a), Timestamp.from(a.getLastEventTime()),
+                newest.partition(), newest.offset()};
+    }
+
+    private static java.math.BigDecimal scaled(java.math.BigDecimal d) {
+        return d == null ? null : d.setScale(6);
     }
 
     private static Object[] alertRow(Alert a) {

@@ -1,7 +1,5 @@
 package io.tideline.store;
 
-import io.tideline.model.AggregateScope;
-
 /**
  * The Redis keys of the read models (documented in docs/architecture.md). The sink writes them; the query side
  * reads them; both go through here so the layout has one definition.
@@ -19,7 +17,7 @@ public final class ReadModelKeys {
      * restarted empty or was flushed is noticed and the read model rebuilt from the log, never half-filled.
      */
     public static final String EPOCH = PREFIX + "epoch";
-    /** Sorted set of event types with a per-type aggregate, scored by latest window start. */
+    /** Sorted set of event types with a per-type aggregate (some part), scored by latest window start. */
     public static final String TYPES = PREFIX + "agg:types";
     /** Sorted set of alert ids, scored by event time (ms). */
     public static final String RECENT_ALERTS = PREFIX + "alerts:recent";
@@ -29,9 +27,22 @@ public final class ReadModelKeys {
     private ReadModelKeys() {
     }
 
-    /** Hash holding the latest window of a series. */
-    public static String series(AggregateScope scope, String eventType, String key) {
-        return scope == AggregateScope.TYPE ? PREFIX + "agg:type:" + eventType : PREFIX + "agg:key:" + eventType + ":" + key;
+    /** Hash holding the latest window of a per-key series. */
+    public static String series(String eventType, String key) {
+        return PREFIX + "agg:key:" + eventType + ":" + key;
+    }
+
+    /**
+     * Hash holding the latest window of one part of a type's series: the events of one ingest partition. The
+     * type's figure is the merge of its parts on their newest window, made when read.
+     */
+    public static String typePart(String eventType, int part) {
+        return PREFIX + "agg:type:" + eventType + ":part:" + part;
+    }
+
+    /** Sorted set of the parts of a type, scored by their latest window start. */
+    public static String partsOf(String eventType) {
+        return PREFIX + "agg:parts:" + eventType;
     }
 
     /** Sorted set of the keys of a type that have a per-key aggregate, scored by latest window start. */

@@ -2,7 +2,6 @@ package io.tideline.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,27 +26,26 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
+import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
-import io.tideline.process.SeriesKey;
 import io.tideline.schema.AvroJsonEncoder;
 import io.tideline.schema.AvroSerde;
 
 /**
- * Maintains the low-latency read models in Redis: the latest window of every series and the recent alerts, for
- * the event types of one lane (exactly-once types from committed output, at-least-once types from uncommitted).
- * Each record is applied by a Lua script that also records its offset, so applying and remembering are atomic
- * and a replayed record is a no-op. Scripts of one batch go in one pipeline (one round trip).
+ * Maintains the low-latency read models in Redis: the latest window of every series (of every part of a type's
+ * series) and the recent alerts. Each record is applied by a Lua script that also records its offset, so applying
+ * and remembering are atomic and a replayed record is a no-op. Scripts of one batch go in one pipeline (one
+ * round trip).
+ * <p>By default the sink reads the process stage's output uncommitted, as soon as it is written, and still
+ * applies each event's effect once: docs/design/exactly-once.md, "The read model reads uncommitted output".
  */
 public final class RedisReadModelSink implements RecordSink {
 
-    public static final String COMMITTED_LANE = "redis";
-    public static final String FAST_LANE = "redis-fast";
+    public static final String NAME = "redis";
 
     private final StringRedisTemplate redis;
-    private final String name;
-    private final Predicate<String> eventTypes;
     private final String offsetsKey;
     private final TidelineProperties.Topics topics;
     private final int recentAlerts;
@@ -62,13 +59,10 @@ public final class RedisReadModelSink implements RecordSink {
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private volatile String epoch;
 
-    public RedisReadModelSink(StringRedisTemplate redis, String name, Predicate<String> eventTypes,
-                              TidelineProperties.Topics topics, int recentAlerts, ReadModelListener listener,
-                              PipelineMetrics metrics, Clock clock) {
+    public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
+                              ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
         this.redis = redis;
-        this.name = name;
-        this.eventTypes = eventTypes;
-        this.offsetsKey = ReadModelKeys.offsets(name);
+        this.offsetsKey = ReadModelKeys.offsets(NAME);
         this.topics = topics;
         this.recentAlerts = recentAlerts;
         this.listener = listener;
@@ -78,12 +72,12 @@ public final class RedisReadModelSink implements RecordSink {
 
     @Override
     public String name() {
-        return name;
+        return NAME;
     }
 
     @Override
     public List<String> sourceTopics() {
-        return name.equals(FAST_LANE) ? List.of(topics.aggregates()) : List.of(topics.aggregates(), topics.alerts());
+        return List.of(topics.aggregates(), topics.alerts());
     }
 
     /**
@@ -94,8 +88,8 @@ public final class RedisReadModelSink implements RecordSink {
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) {
         String candidate = UUID.randomUUID().toString();
         if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(ReadModelKeys.EPOCH, candidate))) {
-            // The read model is gone for every lane: each lane's offsets go too.
-            redis.delete(List.of(ReadModelKeys.offsets(COMMITTED_LANE), ReadModelKeys.offsets(FAST_LANE)));
+            // The read model is gone: offsets claiming otherwise go too.
+            redis.delete(offsetsKey);
             epoch = candidate;
         } else {
             epoch = redis.opsForValue().get(ReadModelKeys.EPOCH);
@@ -116,19 +110,15 @@ public final class RedisReadModelSink implements RecordSink {
 
     @Override
     public void write(ConsumerRecords<String, byte[]> batch) {
-        // Only the newest update of each series matters to a "latest" read model.
+        // Only the newest update of each series (or part) matters to a "latest" read model.
         Map<String, Pending<WindowAggregate>> latest = new LinkedHashMap<>();
         List<Pending<Alert>> newAlerts = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (record.topic().equals(topics.aggregates())) {
-                if (eventTypes.test(SeriesKey.parse(record.key()).eventType())) {
-                    latest.put(record.key(), new Pending<>(record, aggregates.fromBytes(record.value())));
-                }
+                WindowAggregate a = aggregates.fromBytes(record.value());
+                latest.put(record.key() + '#' + a.getPart(), new Pending<>(record, a));
             } else if (record.topic().equals(topics.alerts())) {
-                Alert alert = alerts.fromBytes(record.value());
-                if (eventTypes.test(alert.getEventType())) {
-                    newAlerts.add(new Pending<>(record, alert));
-                }
+                newAlerts.add(new Pending<>(record, alerts.fromBytes(record.value())));
             }
         }
         // Within a partition, scripts must run in offset order: each one advances that partition's offset.
@@ -172,34 +162,26 @@ public final class RedisReadModelSink implements RecordSink {
     private void evalAggregate(RedisConnection connection, Pending<WindowAggregate> p) {
         WindowAggregate a = p.value();
         String windowStart = Long.toString(a.getWindowStart().toEpochMilli());
-        boolean byType = a.getScope() == io.tideline.model.AggregateScope.TYPE;
-        List<String> keysAndArgs = new ArrayList<>(List.of(
-                ReadModelKeys.series(a.getScope(), a.getEventType(), a.getSeriesKey()),
-                offsetsKey,
-                byType ? ReadModelKeys.TYPES : ReadModelKeys.keysOf(a.getEventType()),
-                ReadModelKeys.EPOCH,
+        boolean byType = a.getScope() == AggregateScope.TYPE;
+        List<String> keys = byType
+                ? List.of(ReadModelKeys.typePart(a.getEventType(), a.getPart()), offsetsKey,
+                        ReadModelKeys.partsOf(a.getEventType()), ReadModelKeys.EPOCH, ReadModelKeys.TYPES)
+                : List.of(ReadModelKeys.series(a.getEventType(), a.getSeriesKey()), offsetsKey,
+                        ReadModelKeys.keysOf(a.getEventType()), ReadModelKeys.EPOCH);
+        List<String> keysAndArgs = new ArrayList<>(keys);
+        keysAndArgs.addAll(List.of(
                 field(p.record().topic(), p.record().partition()),
                 Long.toString(p.record().offset()),
                 windowStart,
-                byType ? a.getEventType() : a.getSeriesKey(),
-                epoch));
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("scope", a.getScope().name());
-        fields.put("eventType", a.getEventType());
-        fields.put("seriesKey", a.getSeriesKey());
-        fields.put("windowStart", windowStart);
-        fields.put("windowEnd", Long.toString(a.getWindowEnd().toEpochMilli()));
-        fields.put("count", Long.toString(a.getCount()));
-        fields.put("sum", plain(a.getSum()));
-        fields.put("min", plain(a.getMin()));
-        fields.put("max", plain(a.getMax()));
-        fields.put("mean", plain(AggregateMean.of(a)));
-        fields.put("lastEventTime", Long.toString(a.getLastEventTime().toEpochMilli()));
-        fields.forEach((k, v) -> {
+                byType ? Integer.toString(a.getPart()) : a.getSeriesKey(),
+                epoch,
+                a.getEventType(),
+                Long.toString(a.getCount())));
+        ReadModelHash.fields(a).forEach((k, v) -> {
             keysAndArgs.add(k);
             keysAndArgs.add(v);
         });
-        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, 4, bytes(keysAndArgs));
+        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {
@@ -209,10 +191,6 @@ public final class RedisReadModelSink implements RecordSink {
                 field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
                 Long.toString(a.getEventTime().toEpochMilli()), a.getAlertId(), json.encode(a).toString(),
                 Integer.toString(recentAlerts), epoch)));
-    }
-
-    private static String plain(BigDecimal value) {
-        return value == null ? "" : value.stripTrailingZeros().toPlainString();
     }
 
     private static String field(String topic, int partition) {

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,11 +19,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
 
-/** Wires the store stage: one consumer loop per store, reading committed output of the process stage. */
+/** Wires the store stage: one consumer loop per store, reading the output of the process stage. */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
@@ -57,17 +55,10 @@ public class StoreConfiguration {
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
-            Predicate<String> exactlyOnce = type -> config.guaranteeOf(type) == Guarantee.EXACTLY_ONCE;
-            RedisReadModelSink committed = new RedisReadModelSink(redis, RedisReadModelSink.COMMITTED_LANE, exactlyOnce,
-                    config.topics(), sink.recentAlerts(), listener, metrics, clock);
-            loops.add(new SinkLoop(consumer(config, committed.name(), "read_committed", metrics), committed,
-                    sinkBreakers.circuitBreaker(committed.name()), metrics));
-            if (config.anyAtLeastOnce()) {
-                RedisReadModelSink fast = new RedisReadModelSink(redis, RedisReadModelSink.FAST_LANE, exactlyOnce.negate(),
-                        config.topics(), sink.recentAlerts(), listener, metrics, clock);
-                loops.add(new SinkLoop(consumer(config, fast.name(), "read_uncommitted", metrics), fast,
-                        sinkBreakers.circuitBreaker(fast.name()), metrics));
-            }
+            RedisReadModelSink readModel = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener,
+                    metrics, clock);
+            loops.add(new SinkLoop(consumer(config, readModel.name(), sink.readModelIsolation(), metrics), readModel,
+                    sinkBreakers.circuitBreaker(readModel.name()), metrics));
         }
         return new SinkRunner(loops);
     }
@@ -78,8 +69,8 @@ public class StoreConfiguration {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, config.streams().applicationId() + "-sink-" + sink,
                 ConsumerConfig.CLIENT_ID_CONFIG, "tideline-sink-" + sink,
-                // read_committed: an aborted transaction's output never reaches the store. Only the at-least-once
-                // lane reads uncommitted output, for types configured so.
+                // PostgreSQL reads committed output only; the read model reads uncommitted by default, safe
+                // because of what its Lua scripts check (docs/design/exactly-once.md).
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

@@ -17,8 +17,7 @@ class TidelinePropertiesTest {
         TidelineProperties config = TestConfig.properties(Map.of("tideline.guarantees.order-status", "at-least-once"));
         assertThat(config.guaranteeOf("order-status")).isEqualTo(Guarantee.AT_LEAST_ONCE);
         assertThat(config.guaranteeOf("payment")).isEqualTo(Guarantee.EXACTLY_ONCE);
-        assertThat(config.anyAtLeastOnce()).isTrue();
-        assertThat(TestConfig.defaults().anyAtLeastOnce()).isFalse();
+        assertThat(TestConfig.defaults().guaranteeOf("order-status")).isEqualTo(Guarantee.EXACTLY_ONCE);
     }
 
     @Test

@@ -28,7 +28,7 @@ public abstract class EndToEndSupport {
         registry.add("spring.datasource.url", () -> TestServers.current().jdbcUrl());
         registry.add("spring.data.redis.port", () -> TestServers.current().redisPort());
         registry.add("tideline.streams.state-dir", stateDir::toString);
-        // one operational type on the at-least-once lane, so both Redis lanes run in every end-to-end test
+        // one operational type at-least-once (not deduplicated), so both settings run in every end-to-end test
         registry.add("tideline.guarantees.metric-sample", () -> "at-least-once");
     }
 

@@ -101,8 +101,8 @@ class PipelineEndToEndTest extends EndToEndSupport {
         String name = unique("metric");
         Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<ObjectNode> events = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            events.add(metric(name + "-" + i, name, 1.5 * (i + 1), time));
+        for (int i = 0; i < 8; i++) { // eight keys: spread over partitions, so the type's figure merges parts
+            events.add(metric(name + "-" + i, name + "-" + i, 1.5 * (i + 1), time));
         }
         assertThat(post("application/cloudevents-batch+json", events.toString()).statusCode()).isEqualTo(202);
         Instant windowStart = Instant.ofEpochMilli(time.toEpochMilli() - time.toEpochMilli() % 60_000);
@@ -112,14 +112,14 @@ class PipelineEndToEndTest extends EndToEndSupport {
                     select count(*) as count, sum((data->>'value')::numeric) as sum from events
                     where event_type = 'metric-sample' and event_time >= ? and event_time < ?""",
                     java.sql.Timestamp.from(windowStart), java.sql.Timestamp.from(windowStart.plusSeconds(60)));
-            assertThat((Long) truth.get("count")).isGreaterThanOrEqualTo(4);
+            assertThat((Long) truth.get("count")).isGreaterThanOrEqualTo(8);
             JsonNode stored = getJson("/v1/aggregates?type=metric-sample&from=" + windowStart + "&to=" + windowStart.plusSeconds(1));
             assertThat(stored).hasSize(1);
             assertThat(stored.get(0).get("count").asLong()).isEqualTo((Long) truth.get("count"));
             assertThat(stored.get(0).get("sum").decimalValue()).isEqualByComparingTo((BigDecimal) truth.get("sum"));
             JsonNode latest = getJson("/v1/aggregates/latest?type=metric-sample");
             assertThat(latest.get("guarantee").asString()).isEqualTo("at-least-once");
-            assertThat(stored.get(0).get("guarantee").asString()).isEqualTo("exactly-once");
+            assertThat(stored.get(0).get("guarantee").asString()).isEqualTo("at-least-once");
             assertThat(latest.get("windowStart").asString()).isEqualTo(windowStart.toString());
             assertThat(latest.get("count").asLong()).isEqualTo((Long) truth.get("count"));
         });

@@ -53,9 +53,14 @@ class PipelineTopologyTest {
 
     @BeforeEach
     void start() {
-        TidelineProperties config = io.tideline.support.TestConfig.properties(Map.of(
-                "tideline.streams.state-dir", stateDir.toString(),
-                "tideline.anomaly.min-samples", "10"));
+        startWith(Map.of());
+    }
+
+    private void startWith(Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("tideline.streams.state-dir", stateDir.toString());
+        all.put("tideline.anomaly.min-samples", "10");
+        TidelineProperties config = io.tideline.support.TestConfig.properties(all);
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         Properties props = StreamsRunner.streamsProperties(config);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -77,7 +82,11 @@ class PipelineTopologyTest {
     }
 
     private void sendBinary(String key, ObjectNode event) {
-        ingest.pipeInput(new TestRecord<>(utf8(key), binaryValue(event), binaryHeaders(event), T0));
+        sendBinaryAt(key, event, T0);
+    }
+
+    private void sendBinaryAt(String key, ObjectNode event, Instant arrival) {
+        ingest.pipeInput(new TestRecord<>(utf8(key), binaryValue(event), binaryHeaders(event), arrival));
     }
 
     @Test
@@ -116,6 +125,23 @@ class PipelineTopologyTest {
 
         assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("dup-1");
         assertThat(latestByWindow(aggregates.readRecordsToList()).get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void atLeastOnceTypeSkipsDeduplicationAndCountsARetryAgain() {
+        driver.close();
+        startWith(Map.of("tideline.guarantees.metric-sample", "at-least-once"));
+        ObjectNode sample = metric("m-dup", "cpu", 1.5, T0);
+        sendBinary("cpu", sample);
+        sendBinary("cpu", sample);
+        ObjectNode payment = payment("p-dup", "acct-1", "2", T0);
+        sendBinary("acct-1", payment);
+        sendBinary("acct-1", payment);
+
+        assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("m-dup", "m-dup", "p-dup");
+        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0)).getCount()).isEqualTo(2);
+        assertThat(latest.get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
     }
 
     @Test
@@ -251,14 +277,43 @@ class PipelineTopologyTest {
     }
 
     @Test
-    void aPoisonRecordOnAnInternalTopicIsSkippedAndTheSeriesGoesOn() {
-        TestInputTopic<byte[], byte[]> repartition = driver.createInputTopic("tideline-pipeline-series-repartition",
-                new ByteArraySerializer(), new ByteArraySerializer());
-        repartition.pipeInput(new TestRecord<>(utf8("KEY|payment|acct-1"), new byte[] {1, 2, 3}, new RecordHeaders(), T0));
-        sendBinary("acct-1", payment("after", "acct-1", "4", T0));
+    void eventArrivingAfterItsWindowClosedIsNotCountedAndLaterEventsStillAre() {
+        Instant arrival = T0.plusSeconds(120);
+        sendBinaryAt("cpu", metric("m1", "cpu", 1.0, arrival), arrival);
+        // T0's window closed at its end + 10 s grace, before this arrival
+        sendBinaryAt("cpu", metric("m2", "cpu", 2.0, T0), arrival.plusMillis(1));
+        sendBinaryAt("cpu", metric("m3", "cpu", 3.0, arrival.plusSeconds(1)), arrival.plusSeconds(1));
 
-        // (Kafka Streams' handler also writes it to the dead-letter topic; the test driver does not capture that.)
-        assertThat(latestByWindow(aggregates.readRecordsToList()).get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
+        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        assertThat(latest).doesNotContainKey("KEY|metric-sample|cpu@" + minute(T0));
+        assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0.plusSeconds(120))).getCount()).isEqualTo(2);
+        assertThat(latest.get("TYPE|metric-sample|@" + minute(T0.plusSeconds(120))).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void lateIsJudgedByArrivalSoAClockFarAheadClosesNoWindow() {
+        sendBinary("cpu", metric("ahead", "cpu", 1.0, T0.plusSeconds(3600))); // a client clock an hour fast
+        sendBinary("cpu", metric("now", "cpu", 2.0, T0));
+
+        assertThat(latestByWindow(aggregates.readRecordsToList()).get("KEY|metric-sample|cpu@" + minute(T0)).getCount())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void perTypeFiguresArePartsOfTheIngestPartitionAndPerKeyFiguresAreWhole() {
+        sendBinary("acct-1", payment("p1", "acct-1", "1", T0));
+
+        List<TestRecord<String, WindowAggregate>> updates = aggregates.readRecordsToList();
+        assertThat(updates).extracting(TestRecord::key).containsExactly("KEY|payment|acct-1", "TYPE|payment|");
+        assertThat(updates).extracting(r -> r.value().getPart()).containsExactly(-1, 0);
+    }
+
+    @Test
+    void aggregatesNeedNoRepartitionTopic() {
+        // One sub-topology: no record waits for an internal topic's transaction to commit before it is aggregated.
+        TidelineProperties config = io.tideline.support.TestConfig.defaults();
+        assertThat(PipelineTopology.build(config, new KafkaCloudEventBinding(IngestConfiguration.eventJson()),
+                new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
     }
 
     /** The last update of each series and window, as a store applying them in order would hold. */
