@@ -68,6 +68,11 @@ public record TidelineProperties(
             /** Under exactly-once this bounds how long output waits to become visible to read_committed readers. */
             @DefaultValue("100ms") Duration commitInterval,
             @DefaultValue("1") int threads,
+            /**
+             * How long the process stage's producer waits to fill a batch. Kafka Streams' own default is 100 ms,
+             * all of it added to the latency of output read uncommitted.
+             */
+            @DefaultValue("5ms") Duration producerLinger,
             @DefaultValue(".tideline/state/streams") String stateDir,
             /** How long an event id is remembered: a retry later than this counts again. */
             @DefaultValue("1h") Duration dedupeRetention,

@@ -53,14 +53,16 @@ public final class PipelineTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Deduplicator.STORE, streams.dedupeRetention(), streams.dedupeRetention(), false),
                 strings, Serdes.Long()));
-        // Retained for the window plus its grace: the longest an update to a window can still arrive.
+        // Retained for the window plus its grace: the longest an update to a window can still arrive. The record
+        // cache folds a series' many updates between two commits into one RocksDB write and one changelog
+        // record; it does not delay output, which the aggregator forwards itself.
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(WindowedSeriesAggregator.STORE, streams.window().plus(streams.grace()),
                         streams.window(), false),
-                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())));
+                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PaymentAnomalyDetector.STORE),
-                strings, AvroSerde.<AmountHistory>of(AmountHistory.getClassSchema())));
+                strings, AvroSerde.<AmountHistory>of(AmountHistory.getClassSchema())).withCachingEnabled());
 
         Map<String, KStream<String, Normalized>> normalized = builder
                 .stream(topics.ingest(), Consumed.with(bytes, bytes).withName("ingest"))

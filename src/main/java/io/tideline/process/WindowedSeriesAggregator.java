@@ -27,7 +27,7 @@ import io.tideline.observe.PipelineMetrics;
  */
 final class WindowedSeriesAggregator implements Processor<String, EventEnvelope, String, WindowAggregate> {
 
-    static final String STORE = "series-stats";
+    static final String STORE = "series-windows";
 
     private final long windowMs;
     private final long graceMs;

@@ -85,16 +85,18 @@ public final class PostgresSink implements RecordSink {
     private final TidelineProperties.Topics topics;
     private final Timer latency;
     private final Clock clock;
+    private final SinkDeadLetters deadLetters;
     private final AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
     private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
     private final AvroJsonEncoder json = new AvroJsonEncoder();
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
-                        PipelineMetrics metrics, Clock clock) {
+                        SinkDeadLetters deadLetters, PipelineMetrics metrics, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.topics = topics;
+        this.deadLetters = deadLetters;
         this.latency = metrics.latencyTimer(PipelineMetrics.POSTGRES);
         this.clock = clock;
     }
@@ -127,34 +129,42 @@ public final class PostgresSink implements RecordSink {
         List<Instant> eventTimes = new ArrayList<>();
         Map<String, Object[]> aggregateRows = new LinkedHashMap<>();
         Map<String, Object[]> partRows = new LinkedHashMap<>();
-        Map<String, ConsumerRecord<String, byte[]>> mergedTypes = new LinkedHashMap<>();
+        Map<String, Map.Entry<ConsumerRecord<String, byte[]>, WindowAggregate>> mergedTypes = new LinkedHashMap<>();
         List<Object[]> alertRows = new ArrayList<>();
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
             if (record.topic().equals(topics.events())) {
-                EventEnvelope e = envelopes.fromBytes(record.value());
-                eventRows.add(eventRow(e, record));
-                eventTimes.add(e.getTime());
+                EventEnvelope e = deadLetters.decode(NAME, record, envelopes);
+                if (e != null) {
+                    eventRows.add(eventRow(e, record));
+                    eventTimes.add(e.getTime());
+                }
             } else if (record.topic().equals(topics.aggregates())) {
-                WindowAggregate a = aggregates.fromBytes(record.value());
+                WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
+                if (a == null) {
+                    continue;
+                }
                 // Only the newest update of a series' window (or part) in the batch needs writing.
                 String window = record.key() + '@' + a.getWindowStart().toEpochMilli();
                 if (a.getPart() < 0) {
                     aggregateRows.put(window, aggregateRow(a, record));
                 } else {
                     partRows.put(window + '#' + a.getPart(), partRow(a, record));
-                    mergedTypes.put(window, record);
+                    mergedTypes.put(window, Map.entry(record, a));
                 }
             } else if (record.topic().equals(topics.alerts())) {
-                alertRows.add(alertRow(alerts.fromBytes(record.value())));
+                Alert alert = deadLetters.decode(NAME, record, alerts);
+                if (alert != null) {
+                    alertRows.add(alertRow(alert));
+                }
             }
         }
         transactions.executeWithoutResult(status -> {
             jdbc.batchUpdate(INSERT_EVENT, eventRows);
             jdbc.batchUpdate(UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
             jdbc.batchUpdate(UPSERT_PART, new ArrayList<>(partRows.values()));
-            jdbc.batchUpdate(UPSERT_MERGED, mergedTypes.values().stream().map(this::mergedRow).toList());
+            jdbc.batchUpdate(UPSERT_MERGED, mergedTypes.values().stream().map(e -> mergedRow(e.getKey(), e.getValue())).toList());
             jdbc.batchUpdate(INSERT_ALERT, alertRows);
             jdbc.batchUpdate(UPSERT_OFFSET, nextOffsets.entrySet().stream()
                     .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
@@ -186,8 +196,7 @@ public final class PostgresSink implements RecordSink {
     }
 
     /** The type's row for the window of this (newest) part update, from all its parts as this transaction sees them. */
-    private Object[] mergedRow(ConsumerRecord<String, byte[]> newest) {
-        WindowAggregate update = aggregates.fromBytes(newest.value());
+    private Object[] mergedRow(ConsumerRecord<String, byte[]> newest, WindowAggregate update) {
         List<WindowAggregate> parts = jdbc.query(SELECT_PARTS, (rs, n) -> WindowAggregate.newBuilder()
                 .setScope(AggregateScope.TYPE).setEventType(update.getEventType()).setSeriesKey("").setPart(n)
                 .setWindowStart(update.getWindowStart()).setWindowEnd(rs.getTimestamp(1).toInstant())

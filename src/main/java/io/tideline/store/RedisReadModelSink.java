@@ -52,6 +52,7 @@ public final class RedisReadModelSink implements RecordSink {
     private final ReadModelListener listener;
     private final Timer latency;
     private final Clock clock;
+    private final SinkDeadLetters deadLetters;
     private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
     private final byte[] applyAlert = script("redis/apply-alert.lua");
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
@@ -60,8 +61,10 @@ public final class RedisReadModelSink implements RecordSink {
     private volatile String epoch;
 
     public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
-                              ReadModelListener listener, PipelineMetrics metrics, Clock clock) {
+                              ReadModelListener listener, SinkDeadLetters deadLetters, PipelineMetrics metrics,
+                              Clock clock) {
         this.redis = redis;
+        this.deadLetters = deadLetters;
         this.offsetsKey = ReadModelKeys.offsets(NAME);
         this.topics = topics;
         this.recentAlerts = recentAlerts;
@@ -115,10 +118,15 @@ public final class RedisReadModelSink implements RecordSink {
         List<Pending<Alert>> newAlerts = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (record.topic().equals(topics.aggregates())) {
-                WindowAggregate a = aggregates.fromBytes(record.value());
-                latest.put(record.key() + '#' + a.getPart(), new Pending<>(record, a));
+                WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
+                if (a != null) {
+                    latest.put(record.key() + '#' + a.getPart(), new Pending<>(record, a));
+                }
             } else if (record.topic().equals(topics.alerts())) {
-                newAlerts.add(new Pending<>(record, alerts.fromBytes(record.value())));
+                Alert alert = deadLetters.decode(NAME, record, alerts);
+                if (alert != null) {
+                    newAlerts.add(new Pending<>(record, alert));
+                }
             }
         }
         // Within a partition, scripts must run in offset order: each one advances that partition's offset.

@@ -7,8 +7,12 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -43,20 +47,31 @@ public class StoreConfiguration {
         return registry;
     }
 
+    /** Shared by the sinks for records they cannot read; closed after them (beans close in reverse order). */
+    @Bean(destroyMethod = "close")
+    KafkaProducer<String, byte[]> sinkDeadLetterProducer(TidelineProperties config) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "tideline-sink-dead-letters",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    }
+
     @Bean
     SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
                           StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock,
-                          CircuitBreakerRegistry sinkBreakers) {
+                          CircuitBreakerRegistry sinkBreakers, KafkaProducer<String, byte[]> sinkDeadLetterProducer) {
         List<SinkLoop> loops = new ArrayList<>();
         TidelineProperties.Sink sink = config.sink();
+        SinkDeadLetters deadLetters = new SinkDeadLetters(sinkDeadLetterProducer, config.topics().deadLetter(), metrics, clock);
         if (sink.postgresEnabled()) {
-            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), metrics, clock);
+            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), deadLetters, metrics, clock);
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
             RedisReadModelSink readModel = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener,
-                    metrics, clock);
+                    deadLetters, metrics, clock);
             loops.add(new SinkLoop(consumer(config, readModel.name(), sink.readModelIsolation(), metrics), readModel,
                     sinkBreakers.circuitBreaker(readModel.name()), metrics));
         }

@@ -291,6 +291,43 @@ class PipelineEndToEndTest extends EndToEndSupport {
         return ids;
     }
 
+    @Test
+    void aRecordTheSinksCannotReadIsDeadLetteredByEachAndTheSeriesGoesOn() throws Exception {
+        String account = unique("acct");
+        String series = "KEY|payment|" + account; // the partition the account's aggregates go to
+        byte[] garbled = {0x02, 0x7F, 0x7F, 0x7F};
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.current().kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().aggregates(), series, garbled)).get();
+        }
+        assertThat(post("application/cloudevents+json", payment(account + "-1", account, "3.50", Instant.now()).toString())
+                .statusCode()).isEqualTo(202);
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(getJson("/v1/aggregates/latest?type=payment&key=" + account).get("sum").decimalValue()).isEqualByComparingTo("3.50");
+            assertThat(getJson("/v1/aggregates?type=payment&key=" + account)).hasSize(1);
+        });
+        List<ConsumerRecord<byte[], byte[]>> dead = await().atMost(DEADLINE).until(() -> deadLettersFor(series), l -> l.size() >= 2);
+        assertThat(dead).extracting(r -> header(r.headers(), io.tideline.store.SinkDeadLetters.SINK))
+                .containsExactlyInAnyOrder("postgres", "redis");
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            assertThat(r.value()).isEqualTo(garbled);
+            assertThat(header(r.headers(), DeadLetterHeaders.REASON)).contains("cannot read it");
+            assertThat(header(r.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(config.topics().aggregates());
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> deadLettersFor(String key) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        readToEnd(config.topics().deadLetter(), r -> {
+            if (r.key() != null && new String(r.key()).equals(key)) {
+                found.add(r);
+            }
+            return false;
+        });
+        return found;
+    }
+
     private ConsumerRecord<byte[], byte[]> deadLetterFor(String key) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         readToEnd(config.topics().deadLetter(), r -> r.key() != null && new String(r.key()).equals(key) && found.add(r));
