@@ -78,7 +78,9 @@ public record TidelineProperties(
             @DefaultValue("1h") Duration dedupeRetention,
             @DefaultValue("1m") Duration window,
             /** How late (in event time) an event may arrive and still be counted in its window. */
-            @DefaultValue("10s") Duration grace) {
+            @DefaultValue("10s") Duration grace,
+            /** How often each task sends the changed parts of per-type figures (per-key figures go at once). */
+            @DefaultValue("20ms") Duration typeEmitInterval) {
     }
 
     public record Ingest(

@@ -2,6 +2,7 @@ package io.tideline.devstack;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.tideline.config.CommandLineArgs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,6 +21,7 @@ public final class LocalPostgres {
         Path dataDir = Path.of(CommandLineArgs.value(args, "--data-dir", ".tideline/data/postgres")).toAbsolutePath();
         Path pidFile = Path.of(CommandLineArgs.value(args, "--pid-file", ".tideline/run/postgres.server.pid"));
         Files.createDirectories(dataDir.getParent());
+        LocalServer.awaitPortFree(port, Duration.ofSeconds(30));
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(dataDir)

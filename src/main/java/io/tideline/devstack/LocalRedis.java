@@ -1,6 +1,7 @@
 package io.tideline.devstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.tideline.config.CommandLineArgs;
 import redis.clients.jedis.Jedis;
@@ -15,6 +16,7 @@ public final class LocalRedis {
     public static void main(String[] args) throws Exception {
         int port = CommandLineArgs.intValue(args, "--port", 16379);
         Path pidFile = Path.of(CommandLineArgs.value(args, "--pid-file", ".tideline/run/redis.server.pid"));
+        LocalServer.awaitPortFree(port, Duration.ofSeconds(30));
         RedisServer redis = RedisServer.newRedisServer()
                 .port(port)
                 .bind("127.0.0.1")

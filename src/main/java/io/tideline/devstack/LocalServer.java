@@ -1,8 +1,11 @@
 package io.tideline.devstack;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,6 +20,26 @@ final class LocalServer {
 
     interface Stoppable {
         void stop() throws Exception;
+    }
+
+    /**
+     * Waits until nothing listens on the port any more: a server from an earlier run may still be shutting down,
+     * and a new one would then fail to bind while its start-up check, seeing the old one answer, succeeds.
+     */
+    static void awaitPortFree(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            } catch (IOException free) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("port " + port + " is still in use after " + timeout.toSeconds()
+                        + " s: another server listens there");
+            }
+            Thread.sleep(100); // polling a port another process releases: there is nothing to wait on
+        }
     }
 
     static void holdUntilStopped(String name, long serverPid, Path pidFile, Stoppable server) throws IOException, InterruptedException {
@@ -37,6 +60,4 @@ final class LocalServer {
         System.out.println(name + " ready (server pid " + serverPid + ")");
         stopped.await();
     }
-
-
 }

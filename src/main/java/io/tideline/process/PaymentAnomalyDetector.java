@@ -1,7 +1,5 @@
 package io.tideline.process;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -14,7 +12,6 @@ import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.Payment;
 import io.tideline.model.Severity;
-import io.tideline.model.internal.AmountHistory;
 import io.tideline.observe.PipelineMetrics;
 
 /**
@@ -24,13 +21,13 @@ import io.tideline.observe.PipelineMetrics;
  */
 final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnvelope, Alert> {
 
-    static final String STORE = "payment-amount-history";
+    static final String STORE = "payment-amount-samples";
     static final String RULE = "payment-amount-zscore";
 
     private final TidelineProperties.Anomaly config;
     private final Counter raised;
     private FixedKeyProcessorContext<String, Alert> context;
-    private KeyValueStore<String, AmountHistory> histories;
+    private KeyValueStore<String, AmountSamples> histories;
 
     PaymentAnomalyDetector(TidelineProperties.Anomaly config, PipelineMetrics metrics) {
         this.config = config;
@@ -50,24 +47,23 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
         long time = event.getTime().toEpochMilli();
         double amount = payment.getAmount().doubleValue();
 
-        AmountHistory stored = histories.get(record.key());
-        List<Long> times = new ArrayList<>();
-        List<Double> amounts = new ArrayList<>();
-        if (stored != null) {
-            long oldest = time - config.window().toMillis();
-            for (int i = 0; i < stored.getTimes().size(); i++) {
-                if (stored.getTimes().get(i) >= oldest) {
-                    times.add(stored.getTimes().get(i));
-                    amounts.add(stored.getAmounts().get(i));
-                }
-            }
-        }
+        AmountSamples stored = histories.get(record.key());
+        AmountSamples window = (stored == null ? AmountSamples.empty() : stored).since(time - config.window().toMillis());
 
         boolean anomalous = false;
-        if (amounts.size() >= config.minSamples()) {
-            double mean = amounts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            double variance = amounts.stream().mapToDouble(a -> (a - mean) * (a - mean)).sum() / amounts.size();
-            double stddev = Math.max(Math.sqrt(variance), Math.abs(mean) * config.minRelativeStddev());
+        int n = window.size();
+        if (n >= config.minSamples()) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += window.amount(i);
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (int i = 0; i < n; i++) {
+                double d = window.amount(i) - mean;
+                squares += d * d;
+            }
+            double stddev = Math.max(Math.sqrt(squares / n), Math.abs(mean) * config.minRelativeStddev());
             double score = stddev == 0 ? 0 : Math.abs(amount - mean) / stddev;
             if (score > config.zThreshold()) {
                 anomalous = true;
@@ -75,15 +71,8 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
                 context.forward(record.withValue(alert(event, payment, mean, stddev, score)));
             }
         }
-        if (!anomalous) {
-            times.add(time);
-            amounts.add(amount);
-            while (times.size() > config.maxSamples()) {
-                times.remove(0);
-                amounts.remove(0);
-            }
-        }
-        histories.put(record.key(), AmountHistory.newBuilder().setTimes(times).setAmounts(amounts).build());
+        // A flagged amount stays out of the baseline; the window still slides.
+        histories.put(record.key(), window.slide(Long.MIN_VALUE, !anomalous, time, amount, config.maxSamples()));
     }
 
     private Alert alert(EventEnvelope event, Payment payment, double mean, double stddev, double score) {

@@ -21,7 +21,6 @@ import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.Payment;
 import io.tideline.model.WindowAggregate;
-import io.tideline.model.internal.AmountHistory;
 import io.tideline.model.internal.SeriesStats;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroSerde;
@@ -60,9 +59,13 @@ public final class PipelineTopology {
                 Stores.persistentWindowStore(WindowedSeriesAggregator.STORE, streams.window().plus(streams.grace()),
                         streams.window(), false),
                 strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(WindowedSeriesAggregator.TYPE_PARTS_STORE, streams.window().plus(streams.grace()),
+                        streams.window(), false),
+                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PaymentAnomalyDetector.STORE),
-                strings, AvroSerde.<AmountHistory>of(AmountHistory.getClassSchema())).withCachingEnabled());
+                strings, AmountSamples.serde()).withCachingEnabled());
 
         Map<String, KStream<String, Normalized>> normalized = builder
                 .stream(topics.ingest(), Consumed.with(bytes, bytes).withName("ingest"))
@@ -85,8 +88,8 @@ public final class PipelineTopology {
                         type -> config.guaranteeOf(type) == Guarantee.EXACTLY_ONCE, metrics), Named.as("dedupe"), Deduplicator.STORE);
         events.to(topics.events(), Produced.with(strings, envelopes).withName("events-sink"));
 
-        events.process(() -> new WindowedSeriesAggregator(streams.window(), streams.grace(), metrics), Named.as("aggregate"),
-                        WindowedSeriesAggregator.STORE)
+        events.process(() -> new WindowedSeriesAggregator(streams.window(), streams.grace(), streams.typeEmitInterval(), metrics),
+                        Named.as("aggregate"), WindowedSeriesAggregator.STORE, WindowedSeriesAggregator.TYPE_PARTS_STORE)
                 .to(topics.aggregates(), Produced.with(strings, AvroSerde.<WindowAggregate>of(WindowAggregate.getClassSchema()))
                         .withName("aggregates-sink"));
 

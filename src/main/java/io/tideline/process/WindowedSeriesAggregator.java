@@ -2,9 +2,15 @@ package io.tideline.process;
 
 import java.time.Duration;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,29 +28,47 @@ import io.tideline.observe.PipelineMetrics;
  * exactly-once a repartition hop is read committed, so every aggregate would wait for one more transaction
  * commit — the largest term of end-to-end latency. Staying in the task costs a per-type merge at read time,
  * over at most one partial per ingest partition.
- * <p>Every update is forwarded at once (the store has no record cache, which would hold updates until the next
- * commit); the sinks coalesce updates of a series per batch.
+ * <p>A key's update is forwarded at once (the store's record cache folds writes, not output); a type's part at
+ * most every {@code tideline.streams.type-emit-interval}. The sinks coalesce updates of a series per batch.
  */
 final class WindowedSeriesAggregator implements Processor<String, EventEnvelope, String, WindowAggregate> {
 
     static final String STORE = "series-windows";
+    static final String TYPE_PARTS_STORE = "type-part-windows";
 
     private final long windowMs;
     private final long graceMs;
+    private final Duration typeEmitInterval;
     private final Counter late;
+    /** Type windows changed since the last emission, in first-change order. */
+    private final Set<Long> dirtyWindows = new LinkedHashSet<>();
+    private final Set<String> dirtyTypes = new LinkedHashSet<>();
     private ProcessorContext<String, WindowAggregate> context;
-    private WindowStore<String, SeriesStats> stats;
+    private WindowStore<String, SeriesStats> keyWindows;
+    private WindowStore<String, SeriesStats> typeParts;
+    private int part;
 
-    WindowedSeriesAggregator(Duration window, Duration grace, PipelineMetrics metrics) {
+    WindowedSeriesAggregator(Duration window, Duration grace, Duration typeEmitInterval, PipelineMetrics metrics) {
         this.windowMs = window.toMillis();
         this.graceMs = grace.toMillis();
+        this.typeEmitInterval = typeEmitInterval;
         this.late = metrics.stageCounter("aggregate", "late_dropped");
     }
 
     @Override
     public void init(ProcessorContext<String, WindowAggregate> context) {
         this.context = context;
-        this.stats = context.getStateStore(STORE);
+        this.keyWindows = context.getStateStore(STORE);
+        this.typeParts = context.getStateStore(TYPE_PARTS_STORE);
+        this.part = context.taskId().partition();
+        // A type's part changes with every event of the type in this partition; emitting it that often would
+        // double the output for a figure that merges parts anyway. It goes out on a short wall-clock beat instead.
+        context.schedule(typeEmitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitTypeParts());
+        // The last changes before a crash or a rebalance may not have gone out: every part still in the store
+        // (open windows only: the store keeps a window plus its grace) goes out again. Parts are whole values.
+        try (KeyValueIterator<Windowed<String>, SeriesStats> all = typeParts.all()) {
+            all.forEachRemaining(kv -> markDirty(kv.key.key(), kv.key.window().start()));
+        }
     }
 
     @Override
@@ -54,31 +78,52 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
         // Late means: the window had closed (end + grace) by the time the pipeline received the event. The task's
         // stream time follows the ingest records' timestamps (arrival), not event times, so a client with a clock
         // far ahead cannot close everyone's windows, and catching up after an outage makes nothing late. It is
-        // committed with the input offsets, so a replay drops exactly what the first run dropped — the read
-        // model's fencing relies on replayed output being the output that was aborted.
+        // committed with the input offsets, so a replay drops exactly what the first run dropped.
         if (windowEnd + graceMs <= context.currentStreamTimeMs()) {
             late.increment();
             return;
         }
         EventEnvelope event = record.value();
-        int part = context.recordMetadata().orElseThrow().partition();
         SeriesKey byKey = SeriesKey.ofKey(event.getType(), record.key());
-        SeriesKey byType = SeriesKey.ofType(event.getType());
-        forward(record, byKey, -1, event, windowStart, windowEnd);
-        // All partials of a type share one output key, hence one aggregates partition and one PostgreSQL writer,
-        // which is what keeps the merge of the partials free of concurrent read-modify-write.
-        forward(record, byType, part, event, windowStart, windowEnd);
+        SeriesStats keyStats = add(keyWindows, byKey.encode(), windowStart, event);
+        WindowAggregate aggregate = SeriesStatsAggregator.toAggregate(byKey, windowStart, windowEnd, keyStats);
+        context.forward(record.withKey(byKey.encode()).withValue(aggregate));
+
+        add(typeParts, event.getType(), windowStart, event);
+        markDirty(event.getType(), windowStart);
     }
 
-    private void forward(Record<String, EventEnvelope> record, SeriesKey series, int part, EventEnvelope event,
-                         long windowStart, long windowEnd) {
-        // The store is this task's alone, so a type's key here already means "this partition's partial".
-        String storeKey = series.encode();
-        SeriesStats current = stats.fetch(storeKey, windowStart);
+    private static SeriesStats add(WindowStore<String, SeriesStats> store, String key, long windowStart, EventEnvelope event) {
+        SeriesStats current = store.fetch(key, windowStart);
         SeriesStats next = SeriesStatsAggregator.add(event, current == null ? SeriesStatsAggregator.empty() : current);
-        stats.put(storeKey, next, windowStart);
-        WindowAggregate aggregate = SeriesStatsAggregator.toAggregate(series, windowStart, windowEnd, next);
-        aggregate.setPart(part);
-        context.forward(record.withKey(series.encode()).withValue(aggregate));
+        store.put(key, next, windowStart);
+        return next;
+    }
+
+    private void markDirty(String type, long windowStart) {
+        dirtyTypes.add(type);
+        dirtyWindows.add(windowStart);
+    }
+
+    private void emitTypeParts() {
+        if (dirtyTypes.isEmpty()) {
+            return;
+        }
+        for (Long windowStart : dirtyWindows) {
+            for (String type : dirtyTypes) {
+                SeriesStats stats = typeParts.fetch(type, windowStart);
+                if (stats == null) {
+                    continue;
+                }
+                SeriesKey series = SeriesKey.ofType(type);
+                WindowAggregate aggregate = SeriesStatsAggregator.toAggregate(series, windowStart, windowStart + windowMs, stats);
+                aggregate.setPart(part);
+                // All parts of a type share one output key, hence one aggregates partition and one PostgreSQL
+                // writer, which keeps the merge of the parts free of concurrent read-modify-write.
+                context.forward(new Record<>(series.encode(), aggregate, stats.getLastEventTime().toEpochMilli()));
+            }
+        }
+        dirtyTypes.clear();
+        dirtyWindows.clear();
     }
 }

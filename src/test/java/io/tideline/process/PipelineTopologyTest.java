@@ -124,7 +124,7 @@ class PipelineTopologyTest {
         sendBinary("acct-1", event);
 
         assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("dup-1");
-        assertThat(latestByWindow(aggregates.readRecordsToList()).get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
+        assertThat(latestByWindow(aggregateUpdates()).get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
     }
 
     @Test
@@ -139,7 +139,7 @@ class PipelineTopologyTest {
         sendBinary("acct-1", payment);
 
         assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("m-dup", "m-dup", "p-dup");
-        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        Map<String, WindowAggregate> latest = latestByWindow(aggregateUpdates());
         assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0)).getCount()).isEqualTo(2);
         assertThat(latest.get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
     }
@@ -153,7 +153,7 @@ class PipelineTopologyTest {
         // next minute: a window of its own
         sendBinary("acct-a", payment("a4", "acct-a", "1.00", T0.plusSeconds(60)));
 
-        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        Map<String, WindowAggregate> latest = latestByWindow(aggregateUpdates());
         WindowAggregate keyA = latest.get("KEY|payment|acct-a@" + minute(T0));
         assertThat(keyA.getScope()).isEqualTo(AggregateScope.KEY);
         assertThat(keyA.getCount()).isEqualTo(3);
@@ -178,7 +178,7 @@ class PipelineTopologyTest {
         sendBinary("acct-x", login("l1", "acct-x", T0));
         sendBinary("acct-x", login("l2", "acct-x", T0.plusSeconds(1)));
 
-        WindowAggregate type = latestByWindow(aggregates.readRecordsToList()).get("TYPE|account-activity|@" + minute(T0));
+        WindowAggregate type = latestByWindow(aggregateUpdates()).get("TYPE|account-activity|@" + minute(T0));
         assertThat(type.getCount()).isEqualTo(2);
         assertThat(type.getSum()).isNull();
         assertThat(type.getMin()).isNull();
@@ -189,7 +189,7 @@ class PipelineTopologyTest {
         sendBinary("cpu", metric("m1", "cpu", 1.0, T0.plusSeconds(62)));
         sendBinary("cpu", metric("m2", "cpu", 2.0, T0.plusSeconds(50))); // earlier minute, 8 s late: within 10 s grace
 
-        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        Map<String, WindowAggregate> latest = latestByWindow(aggregateUpdates());
         assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0)).getCount()).isEqualTo(1);
         assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0)).getSum()).isEqualByComparingTo("2");
         assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0.plusSeconds(62))).getCount()).isEqualTo(1);
@@ -284,7 +284,7 @@ class PipelineTopologyTest {
         sendBinaryAt("cpu", metric("m2", "cpu", 2.0, T0), arrival.plusMillis(1));
         sendBinaryAt("cpu", metric("m3", "cpu", 3.0, arrival.plusSeconds(1)), arrival.plusSeconds(1));
 
-        Map<String, WindowAggregate> latest = latestByWindow(aggregates.readRecordsToList());
+        Map<String, WindowAggregate> latest = latestByWindow(aggregateUpdates());
         assertThat(latest).doesNotContainKey("KEY|metric-sample|cpu@" + minute(T0));
         assertThat(latest.get("KEY|metric-sample|cpu@" + minute(T0.plusSeconds(120))).getCount()).isEqualTo(2);
         assertThat(latest.get("TYPE|metric-sample|@" + minute(T0.plusSeconds(120))).getCount()).isEqualTo(2);
@@ -295,17 +295,22 @@ class PipelineTopologyTest {
         sendBinary("cpu", metric("ahead", "cpu", 1.0, T0.plusSeconds(3600))); // a client clock an hour fast
         sendBinary("cpu", metric("now", "cpu", 2.0, T0));
 
-        assertThat(latestByWindow(aggregates.readRecordsToList()).get("KEY|metric-sample|cpu@" + minute(T0)).getCount())
+        assertThat(latestByWindow(aggregateUpdates()).get("KEY|metric-sample|cpu@" + minute(T0)).getCount())
                 .isEqualTo(1);
     }
 
     @Test
-    void perTypeFiguresArePartsOfTheIngestPartitionAndPerKeyFiguresAreWhole() {
+    void perTypeFiguresArePartsOfTheIngestPartitionSentOnABeatAndPerKeyFiguresAreWholeAndSentAtOnce() {
         sendBinary("acct-1", payment("p1", "acct-1", "1", T0));
+        sendBinary("acct-2", payment("p2", "acct-2", "2", T0));
 
-        List<TestRecord<String, WindowAggregate>> updates = aggregates.readRecordsToList();
-        assertThat(updates).extracting(TestRecord::key).containsExactly("KEY|payment|acct-1", "TYPE|payment|");
-        assertThat(updates).extracting(r -> r.value().getPart()).containsExactly(-1, 0);
+        assertThat(aggregates.readRecordsToList()).extracting(TestRecord::key)
+                .containsExactly("KEY|payment|acct-1", "KEY|payment|acct-2");
+        List<TestRecord<String, WindowAggregate>> beat = aggregateUpdates();
+        assertThat(beat).extracting(TestRecord::key).containsExactly("TYPE|payment|");
+        assertThat(beat.get(0).value().getPart()).isEqualTo(0);
+        assertThat(beat.get(0).value().getCount()).isEqualTo(2);
+        assertThat(aggregateUpdates()).isEmpty(); // nothing changed since
     }
 
     @Test
@@ -314,6 +319,12 @@ class PipelineTopologyTest {
         TidelineProperties config = io.tideline.support.TestConfig.defaults();
         assertThat(PipelineTopology.build(config, new KafkaCloudEventBinding(IngestConfiguration.eventJson()),
                 new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
+    }
+
+    /** What the aggregates topic has received once the per-type parts' emission beat has gone by. */
+    private List<TestRecord<String, WindowAggregate>> aggregateUpdates() {
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+        return aggregates.readRecordsToList();
     }
 
     /** The last update of each series and window, as a store applying them in order would hold. */
