@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,6 +25,9 @@ import io.tideline.loadgen.SyntheticEvents;
  * Open-loop load at a fixed rate, over the Kafka ingest path (a Kafka client in CloudEvents binary mode) or the
  * HTTP API (batches of {@link #HTTP_BATCH}). Each event's time is its <em>intended</em> send time; every event is
  * announced to the recorders that will observe it.
+ * <p>During the warm-up the rate ramps up linearly from a tenth of the target: a JVM that has not compiled its hot
+ * paths yet falls behind a full-rate start, and the backlog it builds then would be measured long after the
+ * warm-up as if the steady state were slow.
  */
 final class BenchLoad {
 
@@ -34,10 +38,20 @@ final class BenchLoad {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** Acknowledged events whose intended time is in the measurement window. */
+    final AtomicLong measured = new AtomicLong();
+    private final long rampMs;
+    private final long measureFromMs;
+    private final long measureUntilMs;
 
-    BenchLoad(long seed, int accounts, double hotKeyShare, List<LatencyRecorder> perSeries) {
+    /** @param rampMs the warm-up, over which the rate ramps up; the measurement window follows it */
+    BenchLoad(long seed, int accounts, double hotKeyShare, List<LatencyRecorder> perSeries, long rampMs,
+              long measureFromMs, long measureUntilMs) {
         this.events = new SyntheticEvents(seed, accounts, 0, hotKeyShare);
         this.perSeries = perSeries;
+        this.rampMs = rampMs;
+        this.measureFromMs = measureFromMs;
+        this.measureUntilMs = measureUntilMs;
     }
 
     void runKafka(String bootstrap, String topic, double rate, long startMs, long durationMs) {
@@ -47,11 +61,11 @@ final class BenchLoad {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
-            schedule(rate, startMs, durationMs, 1, batch -> {
+            schedule(rate, startMs, durationMs, 1, (intendedMs, batch) -> {
                 for (SyntheticEvents.Generated g : batch) {
                     producer.send(LoadGenerator.binaryMode(topic, g), (meta, error) -> {
                         if (error == null) {
-                            acked.incrementAndGet();
+                            acknowledged(intendedMs, 1);
                         } else {
                             failed.incrementAndGet();
                         }
@@ -66,7 +80,7 @@ final class BenchLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Semaphore inFlight = new Semaphore(256);
         URI uri = URI.create(baseUrl + "/v1/events");
-        schedule(rate, startMs, durationMs, HTTP_BATCH, batch -> {
+        schedule(rate, startMs, durationMs, HTTP_BATCH, (intendedMs, batch) -> {
             String body = batch.stream().map(g -> g.cloudEvent().toString()).toList().toString();
             inFlight.acquireUninterruptibly();
             http.sendAsync(HttpRequest.newBuilder(uri).header("Content-Type", "application/cloudevents-batch+json")
@@ -74,7 +88,7 @@ final class BenchLoad {
                     .whenComplete((response, error) -> {
                         inFlight.release();
                         if (error == null && response.statusCode() == 202) {
-                            acked.addAndGet(batch.size());
+                            acknowledged(intendedMs, batch.size());
                         } else {
                             failed.addAndGet(batch.size());
                         }
@@ -83,18 +97,25 @@ final class BenchLoad {
         inFlight.acquireUninterruptibly(256); // every request answered
     }
 
+    private void acknowledged(long intendedMs, int events) {
+        acked.addAndGet(events);
+        if (intendedMs >= measureFromMs && intendedMs < measureUntilMs) {
+            measured.addAndGet(events);
+        }
+    }
+
     private void schedule(double rate, long startMs, long durationMs, int batchSize,
-                          java.util.function.Consumer<List<SyntheticEvents.Generated>> send) {
-        long intervalNanos = (long) (1e9 * batchSize / rate);
+                          BiConsumer<Long, List<SyntheticEvents.Generated>> send) {
         long startNanos = System.nanoTime() + (startMs - System.currentTimeMillis()) * 1_000_000;
-        long batches = (long) (durationMs / 1000.0 * rate / batchSize);
-        for (long i = 0; i < batches; i++) {
-            long due = startNanos + i * intervalNanos;
-            long wait = due - System.nanoTime();
+        long durationNanos = durationMs * 1_000_000;
+        long rampNanos = rampMs * 1_000_000;
+        long elapsed = 0;
+        while (elapsed < durationNanos) {
+            long wait = startNanos + elapsed - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            long intendedMs = startMs + (i * intervalNanos) / 1_000_000;
+            long intendedMs = startMs + elapsed / 1_000_000;
             List<SyntheticEvents.Generated> batch = new ArrayList<>(batchSize);
             for (int j = 0; j < batchSize; j++) {
                 SyntheticEvents.Generated g = events.next(Instant.ofEpochMilli(intendedMs));
@@ -105,7 +126,9 @@ final class BenchLoad {
                 batch.add(g);
             }
             sent.addAndGet(batchSize);
-            send.accept(batch);
+            send.accept(intendedMs, batch);
+            double currentRate = elapsed < rampNanos ? rate * (0.1 + 0.9 * elapsed / rampNanos) : rate;
+            elapsed += (long) (1e9 * batchSize / currentRate);
         }
     }
 }

@@ -123,7 +123,7 @@ public final class BenchRun {
         baseline.window(baseStart + warmupS * 1000, baseStart + (warmupS + durationS) * 1000);
         BaselineLoad.measure(d.kafkaBootstrap(), rate, baseStart, (warmupS + durationS) * 1000, baseline);
 
-        say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up)", rate, path, durationS, warmupS);
+        say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up, ramping up from a tenth)", rate, path, durationS, warmupS);
         LatencyRecorder kafka = new LatencyRecorder("kafka");
         LatencyRecorder readModel = new LatencyRecorder("read_model");
         LatencyRecorder postgres = new LatencyRecorder("postgres");
@@ -140,15 +140,14 @@ public final class BenchRun {
                 Observers.eventsTopic(d.kafkaBootstrap(), "tideline.events", kafka, running),
                 Observers.readModel(d.redisPort(), readModel, running),
                 Observers.push(baseUrl, push, running));
-        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push));
-        long t0 = System.nanoTime();
+        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
+                measureFrom, measureUntil);
         if (path.equals("kafka")) {
             load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
         } else {
             load.runHttp(baseUrl, rate, start, (warmupS + durationS) * 1000);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double achieved = load.acked.get() / seconds;
+        double achieved = load.measured.get() / (double) durationS;
         // Drain: an event still pending after this is a backlog, reported as unobserved.
         long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
