@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * dashboard client. Prints a summary, writes a chart and, with {@code --json}, the figures.
  * <p>Options: {@code --rate N} (15000), {@code --duration S} (60), {@code --warmup S} (20), {@code --path kafka|http},
  * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
- * {@code --json FILE}, {@code --chart FILE}, {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args.
+ * {@code --repeat N} (1: runs per rate, medians quoted), {@code --json FILE}, {@code --chart FILE},
+ * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args.
  */
 public final class BenchRun {
 
@@ -51,6 +52,7 @@ public final class BenchRun {
         int accounts = CommandLineArgs.intValue(args, "--accounts", 200);
         double hotKey = Double.parseDouble(CommandLineArgs.value(args, "--hot-key", "0"));
         String search = CommandLineArgs.value(args, "--search", null);
+        int repeat = CommandLineArgs.intValue(args, "--repeat", 1);
         String json = CommandLineArgs.value(args, "--json", null);
         Path chart = Path.of(CommandLineArgs.value(args, "--chart", "target/bench/chart.html"));
         int portBase = CommandLineArgs.intValue(args, "--port-base", 35000);
@@ -68,15 +70,25 @@ public final class BenchRun {
                 appArgs.isBlank() ? List.of() : List.of(appArgs.trim().split("\\s+")));
         Runtime.getRuntime().addShutdownHook(new Thread(deployment::close, "bench-cleanup"));
         List<Step> steps = new ArrayList<>();
+        List<List<Step>> runs = new ArrayList<>();
         try {
             deployment.startAll();
             awaitHealthy("http://127.0.0.1:" + deployment.httpPort(), Duration.ofMinutes(3));
             say("deployment up (logs in %s); path %s, %d accounts, hot-key share %.2f", work, path, accounts, hotKey);
             for (double offered : rates) {
-                Step step = measure(deployment, path, offered, warmupS, durationS, accounts, hotKey);
-                steps.add(step);
-                print(step);
-                if (search != null && !step.sustainable()) {
+                List<Step> repeated = new ArrayList<>();
+                for (int run = 1; run <= repeat; run++) {
+                    Step step = measure(deployment, path, offered, warmupS, durationS, accounts, hotKey);
+                    repeated.add(step);
+                    print(repeat == 1 ? "" : String.format(" (run %d of %d)", run, repeat), step);
+                }
+                Step median = StepMedians.of(repeated, TARGET_P99_MS);
+                if (repeat > 1) {
+                    print(String.format(" — median of %d runs (lost, unobserved: worst run)", repeat), median);
+                }
+                runs.add(repeated);
+                steps.add(median);
+                if (search != null && !median.sustainable()) {
                     break;
                 }
             }
@@ -105,6 +117,10 @@ public final class BenchRun {
             if (maxSustainable != null) {
                 out.put("max_sustainable_rate", maxSustainable);
                 out.put("steps", steps);
+            }
+            if (repeat > 1) {
+                out.put("repeat", repeat);
+                out.put("runs", runs);
             }
             Path file = Path.of(json);
             if (file.toAbsolutePath().getParent() != null) {
@@ -218,8 +234,8 @@ public final class BenchRun {
         return ratios;
     }
 
-    private static void print(Step s) {
-        System.out.printf("%n  offered %.0f/s, achieved %.0f/s, %d s measured, lost %d%n", s.offered(), s.achieved(), (long) s.durationS(), s.lost());
+    private static void print(String label, Step s) {
+        System.out.printf("%n  offered %.0f/s, achieved %.0f/s, %d s measured, lost %d%s%n", s.offered(), s.achieved(), (long) s.durationS(), s.lost(), label);
         System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", "point (ms)", "p50", "p95", "p99", "p99.9", "max", "count");
         printRow("baseline", s.baseline());
         s.points().forEach(BenchRun::printRow);
