@@ -43,9 +43,10 @@ build() {
   if [[ -f "$stamp" ]] && [[ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
     return
   fi
-  say "building (first time: Maven downloads the dependencies, about a minute)"
+  say "building (the first time, Maven downloads the dependencies: about a minute)"
   (cd "$ROOT" && "$MVN" -B -q -DskipTests package) || die "build failed"
-
+  # Maven leaves the classpath file alone when it has not changed: the stamp must still say "built now".
+  touch "$stamp"
 }
 
 classpath() {
