@@ -14,11 +14,15 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
  */
 public final class CompatibilityChecker {
 
-    /** One reason the schema is refused. */
-    public record Problem(int version, String direction, String type, String location, String message) {
+    /**
+     * One reason the schema is refused.
+     * @param field the dotted path of the field concerned, resolved from {@code location} ("" at the top level)
+     */
+    public record Problem(int version, String direction, String type, String location, String field, String message) {
         @Override
         public String toString() {
-            return String.format("%s (%s version %d) at '%s': %s", type, direction, version, location, message);
+            return String.format("%s (%s version %d) at '%s'%s: %s", type, direction, version, location,
+                    field.isEmpty() ? "" : " (field '" + field + "')", message);
         }
     }
 
@@ -30,22 +34,53 @@ public final class CompatibilityChecker {
         List<Problem> problems = new ArrayList<>();
         for (RegisteredSchema previous : level.checkedAgainst(registered)) {
             if (level.newReadsOld()) {
-                collect(problems, previous.version(), "new schema cannot read data written with",
+                collect(problems, previous.version(), "new schema cannot read data written with", candidate,
                         SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous.schema()));
             }
             if (level.oldReadsNew()) {
-                collect(problems, previous.version(), "data written with the new schema cannot be read with",
+                collect(problems, previous.version(), "data written with the new schema cannot be read with", previous.schema(),
                         SchemaCompatibility.checkReaderWriterCompatibility(previous.schema(), candidate));
             }
         }
         return problems;
     }
 
-    private static void collect(List<Problem> problems, int version, String direction,
+    private static void collect(List<Problem> problems, int version, String direction, Schema reader,
                                 SchemaCompatibility.SchemaPairCompatibility pair) {
         for (Incompatibility i : pair.getResult().getIncompatibilities()) {
-            problems.add(new Problem(version, direction, i.getType().name(), i.getLocation(), i.getMessage()));
+            problems.add(new Problem(version, direction, i.getType().name(), i.getLocation(), fieldPath(reader, i.getLocation()),
+                    i.getMessage()));
         }
+    }
+
+    /**
+     * Avro locates a problem by JSON pointer into the reader schema ({@code /fields/1/type/0}); people think in
+     * field names ({@code note}). Unions, arrays and maps on the way are stepped through.
+     */
+    static String fieldPath(Schema reader, String location) {
+        List<String> names = new ArrayList<>();
+        Schema at = reader;
+        String[] steps = location.split("/");
+        for (int i = 1; i < steps.length && at != null; i++) {
+            String step = steps[i];
+            if (step.equals("fields") && i + 1 < steps.length && at.getType() == Schema.Type.RECORD) {
+                int index = Integer.parseInt(steps[++i]);
+                if (index >= at.getFields().size()) {
+                    break;
+                }
+                Schema.Field field = at.getFields().get(index);
+                names.add(field.name());
+                at = field.schema();
+            } else if (step.equals("items") && at.getType() == Schema.Type.ARRAY) {
+                at = at.getElementType();
+            } else if (step.equals("values") && at.getType() == Schema.Type.MAP) {
+                at = at.getValueType();
+            } else if (at.getType() == Schema.Type.UNION && step.chars().allMatch(Character::isDigit)) {
+                int branch = Integer.parseInt(step);
+                at = branch < at.getTypes().size() ? at.getTypes().get(branch) : null;
+            }
+        }
+        return String.join(".", names);
     }
 
     /** A version of a subject as the checker needs it. */

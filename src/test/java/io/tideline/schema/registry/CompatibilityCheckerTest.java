@@ -45,7 +45,7 @@ class CompatibilityCheckerTest {
         List<CompatibilityChecker.Problem> problems = check(WITH_REQUIRED, CompatibilityLevel.BACKWARD, V1);
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.type()).isEqualTo("READER_FIELD_MISSING_DEFAULT_VALUE");
-            assertThat(p.message()).contains("note");
+            assertThat(p.field()).isEqualTo("note");
             assertThat(p.version()).isEqualTo(1);
         });
         assertThat(check(WITH_REQUIRED, CompatibilityLevel.FORWARD, V1)).isEmpty();
@@ -69,8 +69,19 @@ class CompatibilityCheckerTest {
                     assertThat(p.version()).isEqualTo(1);
                     assertThat(p.type()).isEqualTo("TYPE_MISMATCH");
                     assertThat(p.location()).isEqualTo("/fields/0/type");
+                    assertThat(p.field()).isEqualTo("amount");
                 });
         assertThat(check(AMOUNT_AS_INT, CompatibilityLevel.FULL_TRANSITIVE, V1, WITHOUT_AMOUNT)).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void problemsInsideNestedRecordsAndUnionsNameTheFieldPath() {
+        Schema reader = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Outer\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"string\"},"
+                + "{\"name\":\"card\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"Card\",\"fields\":["
+                + "{\"name\":\"pan\",\"type\":\"string\"},{\"name\":\"expiry\",\"type\":\"int\"}]}]}]}");
+        assertThat(CompatibilityChecker.fieldPath(reader, "/fields/1/type/1/fields/1/type")).isEqualTo("card.expiry");
+        assertThat(CompatibilityChecker.fieldPath(reader, "/")).isEmpty();
     }
 
     @Test
