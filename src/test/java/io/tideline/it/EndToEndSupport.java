@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,7 +33,12 @@ public abstract class EndToEndSupport {
         registry.add("tideline.guarantees.metric-sample", () -> "at-least-once");
     }
 
-    protected abstract int port();
+    @LocalServerPort
+    protected int port;
+
+    protected int port() {
+        return port;
+    }
 
     protected HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/v1/events"))

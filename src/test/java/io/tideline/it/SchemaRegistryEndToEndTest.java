@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import tools.jackson.databind.JsonNode;
 
@@ -23,14 +22,6 @@ class SchemaRegistryEndToEndTest extends EndToEndSupport {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @LocalServerPort
-    int port;
-
-    @Override
-    protected int port() {
-        return port;
-    }
 
     private static String schema(String fields) {
         return "{\"type\":\"record\",\"name\":\"Payment\",\"namespace\":\"test\",\"fields\":[" + fields + "]}";
