@@ -6,7 +6,7 @@ import org.apache.avro.util.ClassSecurityValidator;
  * Avro 1.12 refuses to instantiate classes named in schemas unless they are trusted (a defence against
  * schema-driven gadget attacks). Tideline trusts exactly its own generated model packages, nothing wider.
  */
-final class TrustedModelClasses {
+public final class TrustedModelClasses {
 
     private static final String MODEL_PACKAGE = "io.tideline.model.";
 
@@ -20,6 +20,6 @@ final class TrustedModelClasses {
     }
 
     /** Runs the static initialiser once; every schema entry point calls this before touching SpecificData. */
-    static void ensure() {
+    public static void ensure() {
     }
 }

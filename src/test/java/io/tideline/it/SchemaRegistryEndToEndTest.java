@@ -1,6 +1,7 @@
 package io.tideline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
+
+import io.tideline.schema.registry.RegistryAvroSerde;
+import io.tideline.schema.registry.RegistryClient;
+import io.tideline.schema.registry.SubjectNameStrategy;
+import io.tideline.schema.registry.WireFormat;
 
 import tools.jackson.databind.JsonNode;
 
@@ -165,5 +174,49 @@ class SchemaRegistryEndToEndTest extends EndToEndSupport {
         assertThat(call("GET", "/schemas/ids/999999999", null).body().get("error_code").asInt()).isEqualTo(40403);
         assertThat(call("POST", "/subjects/" + subject + "/versions", "{\"schema\":").status()).isEqualTo(400);
         assertThat(call("GET", "/schemas/types", null).body().toString()).isEqualTo("[\"AVRO\"]");
+    }
+
+    @Test
+    void recordsWrittenWithOneVersionAreReadAsAnotherThroughTheWireFormat() {
+        String topic = "evolving-" + UUID.randomUUID();
+        String url = "http://127.0.0.1:" + port;
+        Schema v1 = new Schema.Parser().parse(V1);
+        Schema v2 = new Schema.Parser().parse(V2_OPTIONAL);
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("amount", "12.50");
+        GenericRecord current = new GenericData.Record(v2);
+        current.put("amount", "7.00");
+        current.put("note", "gift");
+
+        RegistryAvroSerde<GenericRecord> producer = new RegistryAvroSerde<>(new RegistryClient(url), SubjectNameStrategy.TOPIC_NAME,
+                false, true, null);
+        byte[] written1 = producer.serialize(topic, old);
+        byte[] written2 = producer.serialize(topic, current);
+        assertThat(written1[0]).isZero();
+        assertThat(WireFormat.schemaId(written1)).isNotEqualTo(WireFormat.schemaId(written2));
+
+        RegistryAvroSerde<GenericRecord> v2Reader = new RegistryAvroSerde<>(new RegistryClient(url), SubjectNameStrategy.TOPIC_NAME,
+                false, true, v2);
+        assertThat(v2Reader.deserialize(written1).get("note")).isNull();
+        assertThat(v2Reader.deserialize(written1).get("amount").toString()).isEqualTo("12.50");
+        assertThat(v2Reader.deserialize(written2).get("note").toString()).isEqualTo("gift");
+        RegistryAvroSerde<GenericRecord> v1Reader = new RegistryAvroSerde<>(new RegistryClient(url), SubjectNameStrategy.TOPIC_NAME,
+                false, true, v1);
+        GenericRecord downgraded = v1Reader.deserialize(written2);
+        assertThat(downgraded.getSchema().getField("note")).isNull();
+        assertThat(downgraded.get("amount").toString()).isEqualTo("7.00");
+
+        GenericRecord incompatible = new GenericData.Record(new Schema.Parser().parse(REQUIRED_FIELD));
+        incompatible.put("amount", "1.00");
+        incompatible.put("note", "required");
+        assertThatThrownBy(() -> producer.serialize(topic, incompatible))
+                .isInstanceOfSatisfying(RegistryClient.RegistryClientException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(409);
+                    assertThat(e.getMessage()).contains("'note'");
+                });
+        RegistryAvroSerde<GenericRecord> lookupOnly = new RegistryAvroSerde<>(new RegistryClient(url), SubjectNameStrategy.RECORD_NAME,
+                false, false, null);
+        assertThatThrownBy(() -> lookupOnly.serialize(topic, old)).isInstanceOfSatisfying(RegistryClient.RegistryClientException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(40401));
     }
 }

@@ -1,0 +1,96 @@
+package io.tideline.schema.registry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import io.tideline.schema.TrustedModelClasses;
+
+/**
+ * Avro in Confluent's wire format ({@link WireFormat}), its schemas in a registry: what Confluent's
+ * {@code KafkaAvroSerializer}/{@code KafkaAvroDeserializer} do, for generated (specific) and generic records.
+ * The serializer registers the record's schema under the strategy's subject (or, with auto-registration off, only
+ * looks it up, so an unregistered schema fails fast). The deserializer reads with the writer's schema, found by id,
+ * resolved to the reader schema it was given, so records written with older or newer versions both read as the
+ * version this code knows; without a reader schema, records come back as written.
+ */
+public final class RegistryAvroSerde<T extends GenericContainer> implements Serde<T> {
+
+    static {
+        TrustedModelClasses.ensure();
+    }
+
+    private final RegistryClient registry;
+    private final SubjectNameStrategy strategy;
+    private final boolean isKey;
+    private final boolean autoRegister;
+    private final Schema readerSchema;
+    private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    /** @param readerSchema the schema records are read as; {@code null} to read each record with its writer's schema */
+    public RegistryAvroSerde(RegistryClient registry, SubjectNameStrategy strategy, boolean isKey, boolean autoRegister,
+                             Schema readerSchema) {
+        this.registry = registry;
+        this.strategy = strategy;
+        this.isKey = isKey;
+        this.autoRegister = autoRegister;
+        this.readerSchema = readerSchema;
+    }
+
+    public byte[] serialize(String topic, T value) {
+        Schema schema = value.getSchema();
+        String subject = strategy.subject(topic, isKey, schema);
+        int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER);
+            WireFormat.writeHeader(header, id);
+            bytes.write(header.array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            new SpecificDatumWriter<T>(schema).write(value, encoder);
+            encoder.flush();
+            return bytes.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write a " + schema.getFullName() + " record: " + e.getMessage(), e);
+        }
+    }
+
+    public T deserialize(byte[] data) {
+        int id = WireFormat.schemaId(data);
+        SpecificDatumReader<T> reader = readers.computeIfAbsent(id, k -> {
+            Schema writer = registry.schema(id);
+            return readerSchema == null ? new SpecificDatumReader<>(writer)
+                    : new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForSchema(readerSchema));
+        });
+        try {
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER, data.length - WireFormat.HEADER, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot read a record written with schema id " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> value == null ? null : serialize(topic, value);
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, data) -> data == null ? null : deserialize(data);
+    }
+}
