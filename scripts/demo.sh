@@ -15,6 +15,7 @@ KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
 PG_PORT=${TIDELINE_LOCAL_POSTGRES_PORT:-15432}
 REDIS_PORT=${TIDELINE_LOCAL_REDIS_PORT:-16379}
 HTTP_PORT=${SERVER_PORT:-8080}
+REGISTRY_PORT=${TIDELINE_REGISTRY_PORT:-8081}
 
 build
 CP=$(classpath)
@@ -24,9 +25,10 @@ trap 'stop_all' EXIT
 trap 'echo; say "stopping"; exit 0' INT TERM
 LOGBACK="-Dlogback.configurationFile=$ROOT/config/logback-devstack.xml"
 
-for port in "$HTTP_PORT"; do
-  port_open "$port" && die "port $port is in use: stop what runs there or set SERVER_PORT"
-done
+port_open "$HTTP_PORT" && die "port $HTTP_PORT is in use: stop what runs there or set SERVER_PORT"
+if [[ "$REGISTRY_PORT" -gt 0 ]]; then
+  port_open "$REGISTRY_PORT" && die "port $REGISTRY_PORT is in use: stop what runs there or set TIDELINE_REGISTRY_PORT (-1: none)"
+fi
 
 if [[ -z "${TIDELINE_KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is in use; set TIDELINE_KAFKA_BOOTSTRAP_SERVERS to use that broker"
@@ -99,6 +101,7 @@ cat <<BANNER
     Ingest API    POST http://localhost:$HTTP_PORT/v1/events
     Health        http://localhost:$HTTP_PORT/actuator/health
     Metrics       http://localhost:$HTTP_PORT/actuator/prometheus
+    Schemas       http://localhost:$REGISTRY_PORT/subjects (Confluent-compatible schema registry)
 
   Logs in .tideline/logs/. Press Ctrl-C to stop everything.
 

@@ -24,6 +24,7 @@ public record TidelineProperties(
         @DefaultValue Sink sink,
         @DefaultValue Dashboard dashboard,
         @DefaultValue DeadLetters deadLetters,
+        @DefaultValue Registry registry,
         /** Per event type: exactly-once (default) or at-least-once, which skips deduplication by event id. */
         Map<String, Guarantee> guarantees) {
 
@@ -140,5 +141,25 @@ public record TidelineProperties(
             @DefaultValue("250ms") Duration pushInterval,
             /** How often the throughput snapshot is pushed. */
             @DefaultValue("1s") Duration snapshotInterval) {
+    }
+
+    public record Registry(
+            /**
+             * Second port on which this process serves the schema registry API, as Confluent's registry does on 8081;
+             * -1 for none (the API is at the main port's root paths either way).
+             */
+            @DefaultValue("8081") int port,
+            /** Register the event families' payload schemas at start-up (idempotent). */
+            @DefaultValue("true") boolean registerEventSchemas,
+            /** Subjects of the event payload schemas: record_name (default; the ingest topic holds every type),
+             *  topic_name or topic_record_name. */
+            @DefaultValue("record_name") String subjectStrategy) {
+
+        public Registry {
+            if (!java.util.Set.of("record_name", "topic_name", "topic_record_name").contains(subjectStrategy)) {
+                throw new IllegalArgumentException("tideline.registry.subject-strategy: expected record_name, topic_name or "
+                        + "topic_record_name, got \"" + subjectStrategy + "\"");
+            }
+        }
     }
 }

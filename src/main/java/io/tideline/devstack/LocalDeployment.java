@@ -80,6 +80,7 @@ public final class LocalDeployment implements AutoCloseable {
             case TIDELINE -> {
                 command.addAll(List.of("-Xmx1g", "-XX:+UseG1GC", "io.tideline.TidelineApplication",
                     "--server.port=" + httpPort,
+                    "--tideline.registry.port=" + (httpPort + 1),
                     "--tideline.kafka.bootstrap-servers=" + kafkaBootstrap(),
                     "--spring.datasource.url=" + jdbcUrl(),
                     "--spring.data.redis.port=" + redisPort,

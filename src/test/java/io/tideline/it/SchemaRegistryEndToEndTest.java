@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
+import io.tideline.model.EventFamily;
 import io.tideline.schema.registry.RegistryAvroSerde;
 import io.tideline.schema.registry.RegistryClient;
 import io.tideline.schema.registry.SubjectNameStrategy;
@@ -159,6 +160,14 @@ class SchemaRegistryEndToEndTest extends EndToEndSupport {
         assertThat(call("GET", "/subjects", null).body().toString()).doesNotContain(subject);
         assertThat(call("DELETE", "/subjects/" + subject + "?permanent=true", null).body().toString()).isEqualTo("[1,2]");
         assertThat(call("GET", "/subjects?deleted=true", null).body().toString()).doesNotContain(subject);
+    }
+
+    @Test
+    void theEventFamiliesSchemasAreRegisteredAtStartUnderTheirRecordNames() throws Exception {
+        for (EventFamily family : EventFamily.values()) {
+            JsonNode latest = call("GET", "/subjects/" + family.schema().getFullName() + "/versions/latest", null).body();
+            assertThat(new Schema.Parser().parse(latest.get("schema").asString())).isEqualTo(family.schema());
+        }
     }
 
     @Test

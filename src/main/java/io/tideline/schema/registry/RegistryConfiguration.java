@@ -1,9 +1,13 @@
 package io.tideline.schema.registry;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.tideline.config.TidelineProperties;
 
 /** The schema registry served by this process (its API at the server's root paths, as Confluent's). */
 @Configuration(proxyBeanMethods = false)
@@ -12,5 +16,17 @@ public class RegistryConfiguration {
     @Bean
     SchemaRegistry schemaRegistry(JdbcTemplate jdbc, TransactionTemplate tx) {
         return new SchemaRegistry(jdbc, tx);
+    }
+
+    @Bean
+    @ConditionalOnExpression("${tideline.registry.port:8081} > 0")
+    RegistryPort registryPort(TidelineProperties config) {
+        return new RegistryPort(config.registry().port());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "tideline.registry.register-event-schemas", matchIfMissing = true)
+    EventSchemaRegistration eventSchemaRegistration(SchemaRegistry registry, TidelineProperties config) {
+        return new EventSchemaRegistration(registry, config);
     }
 }
