@@ -153,7 +153,12 @@ public record TidelineProperties(
             @DefaultValue("true") boolean registerEventSchemas,
             /** Subjects of the event payload schemas: record_name (default; the ingest topic holds every type),
              *  topic_name or topic_record_name. */
-            @DefaultValue("record_name") String subjectStrategy) {
+            @DefaultValue("record_name") String subjectStrategy,
+            /**
+             * An external Confluent-compatible registry for Tideline's components to use instead of this process's
+             * own (e.g. http://registry:8081, or Apicurio's .../apis/ccompat/v7); empty for the built-in one.
+             */
+            @DefaultValue("") String url) {
 
         public Registry {
             if (!java.util.Set.of("record_name", "topic_name", "topic_record_name").contains(subjectStrategy)) {

@@ -19,12 +19,25 @@ final class EventSchemaRegistration implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(EventSchemaRegistration.class);
 
-    private final SchemaRegistry registry;
+    /** Registers a schema under a subject, answering its id: the built-in registry, or an external one by URL. */
+    interface Registrar {
+        int register(String subject, org.apache.avro.Schema schema);
+    }
+
+    private final Registrar registry;
+    private final String where;
     private final SubjectNameStrategy strategy;
     private final String topic;
 
-    EventSchemaRegistration(SchemaRegistry registry, TidelineProperties config) {
-        this.registry = registry;
+    EventSchemaRegistration(SchemaRegistry builtIn, TidelineProperties config) {
+        String url = config.registry().url();
+        if (url.isBlank()) {
+            this.registry = (subject, schema) -> builtIn.register(subject, schema.toString(), SchemaRegistry.AVRO);
+            this.where = "the built-in registry";
+        } else {
+            this.registry = new RegistryClient(url)::register;
+            this.where = url;
+        }
         this.strategy = SubjectNameStrategy.valueOf(config.registry().subjectStrategy().toUpperCase(Locale.ROOT));
         this.topic = config.topics().ingest();
     }
@@ -33,8 +46,8 @@ final class EventSchemaRegistration implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         for (EventFamily family : EventFamily.values()) {
             String subject = strategy.subject(topic, false, family.schema());
-            int id = registry.register(subject, family.schema().toString(), SchemaRegistry.AVRO);
-            log.info("event type {}: schema id {} under subject {}", family.type(), id, subject);
+            int id = registry.register(subject, family.schema());
+            log.info("event type {}: schema id {} under subject {} in {}", family.type(), id, subject, where);
         }
     }
 }
