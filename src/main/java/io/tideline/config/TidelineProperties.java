@@ -113,6 +113,13 @@ public record TidelineProperties(
             @DefaultValue("true") boolean postgresEnabled,
             @DefaultValue("true") boolean redisEnabled,
             @DefaultValue("2000") int maxPollRecords,
+            /**
+             * How much a sink's fetch waits for, and how long at most (Kafka's fetch.min.bytes / fetch.max.wait.ms):
+             * a store write per handful of records costs more CPU than the records; waiting a few milliseconds
+             * for a fuller batch trades that for latency.
+             */
+            @DefaultValue("1B") DataSize fetchMinSize,
+            @DefaultValue("500ms") Duration fetchMaxWait,
             /** Recent alerts kept in the Redis read model. */
             @DefaultValue("500") int recentAlerts,
             /** Wait before retrying a batch that a store refused. */

@@ -89,7 +89,9 @@ public class StoreConfiguration {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().maxPollRecords()),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.sink().maxPollRecords(),
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, (int) config.sink().fetchMinSize().toBytes(),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.sink().fetchMaxWait().toMillis()),
                 new StringDeserializer(), new ByteArrayDeserializer());
         new KafkaClientMetrics(consumer).bindTo(metrics.registry());
         return consumer;
