@@ -46,6 +46,7 @@ public class StreamsRunner implements SmartLifecycle {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), config.kafka().compression());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) s.producerLinger().toMillis());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), s.producerRetryBackoff().toMillis());
         // Whatever the normalizer does not catch — a record that fails to deserialize on an internal topic, a
         // processor that throws — goes to the same dead-letter topic (Kafka's own headers: __streams.errors.*)
         // instead of stopping the partition.
