@@ -235,8 +235,9 @@ public final class BenchRun {
     }
 
     private static void print(String label, Step s) {
-        System.out.printf("%n  offered %.0f/s, achieved %.0f/s, %d s measured, lost %d (acknowledged, not in PostgreSQL after the"
-                + " drain: over capacity, mostly backlog)%s%n", s.offered(), s.achieved(), (long) s.durationS(), s.lost(), label);
+        System.out.printf("%n  offered %.0f/s, achieved %.0f/s, %d s measured, lost %d%s%s%n", s.offered(), s.achieved(),
+                (long) s.durationS(), s.lost(), s.lost() == 0 ? ""
+                        : " (acknowledged, not in PostgreSQL after the drain: over capacity, mostly a backlog)", label);
         System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", "point (ms)", "p50", "p95", "p99", "p99.9", "max", "count");
         printRow("baseline", s.baseline());
         s.points().forEach(BenchRun::printRow);

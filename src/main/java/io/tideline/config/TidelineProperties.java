@@ -76,10 +76,10 @@ public record TidelineProperties(
             @DefaultValue("5ms") Duration producerLinger,
             /**
              * First retry backoff of the process stage's producer. Right after a commit, a send to a partition whose
-             * commit marker is not written yet is answered CONCURRENT_TRANSACTIONS and retried: Kafka's 100 ms
-             * default would be added to those records' latency.
+             * commit marker is not written yet may be answered CONCURRENT_TRANSACTIONS and retried after this long.
+             * Kafka's default; 10 ms made no measurable difference (docs/benchmarks.md).
              */
-            @DefaultValue("10ms") Duration producerRetryBackoff,
+            @DefaultValue("100ms") Duration producerRetryBackoff,
             @DefaultValue(".tideline/state/streams") String stateDir,
             /** How long an event id is remembered: a retry later than this counts again. */
             @DefaultValue("1h") Duration dedupeRetention,
