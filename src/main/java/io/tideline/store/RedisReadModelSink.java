@@ -1,5 +1,7 @@
 package io.tideline.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +18,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -49,13 +53,12 @@ public final class RedisReadModelSink implements RecordSink {
     private final Timer latency;
     private final Clock clock;
     private final SinkDeadLetters deadLetters;
-    private final LuaScript applyAggregate = LuaScript.fromClasspath("redis/apply-aggregate.lua");
-    private final LuaScript applyAlert = LuaScript.fromClasspath("redis/apply-alert.lua");
+    private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
+    private final byte[] applyAlert = script("redis/apply-alert.lua");
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
     private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private volatile String epoch;
-    private boolean scriptsLoaded;
 
     public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
                               ReadModelListener listener, SinkDeadLetters deadLetters, PipelineMetrics metrics,
@@ -131,7 +134,11 @@ public final class RedisReadModelSink implements RecordSink {
         updates.sort(Comparator.comparing((Pending<WindowAggregate> p) -> p.record().partition())
                 .thenComparingLong(p -> p.record().offset()));
 
-        List<Object> results = apply(updates, newAlerts);
+        List<Object> results = redis.executePipelined((RedisCallback<Object>) connection -> {
+            updates.forEach(p -> evalAggregate(connection, p));
+            newAlerts.forEach(p -> evalAlert(connection, p));
+            return null;
+        });
 
         if (results.stream().anyMatch(r -> Long.valueOf(-1).equals(r))) {
             throw new ReadModelLostException("the Redis read model changed under the sink (epoch " + epoch
@@ -160,40 +167,6 @@ public final class RedisReadModelSink implements RecordSink {
         }
     }
 
-    private List<Object> apply(List<Pending<WindowAggregate>> updates, List<Pending<Alert>> newAlerts) {
-        if (!scriptsLoaded) {
-            loadScripts();
-        }
-        try {
-            return pipeline(updates, newAlerts);
-        } catch (RuntimeException e) {
-            if (!LuaScript.isMissing(e)) {
-                throw e;
-            }
-            // Redis forgot the scripts (it restarted, or someone ran SCRIPT FLUSH). Running the batch again is safe:
-            // every script is fenced by its record's offset, so any that did run are no-ops the second time.
-            loadScripts();
-            return pipeline(updates, newAlerts);
-        }
-    }
-
-    private List<Object> pipeline(List<Pending<WindowAggregate>> updates, List<Pending<Alert>> newAlerts) {
-        return redis.executePipelined((RedisCallback<Object>) connection -> {
-            updates.forEach(p -> evalAggregate(connection, p));
-            newAlerts.forEach(p -> evalAlert(connection, p));
-            return null;
-        });
-    }
-
-    private void loadScripts() {
-        redis.execute((RedisCallback<Object>) connection -> {
-            applyAggregate.load(connection);
-            applyAlert.load(connection);
-            return null;
-        });
-        scriptsLoaded = true;
-    }
-
     private void evalAggregate(RedisConnection connection, Pending<WindowAggregate> p) {
         WindowAggregate a = p.value();
         String windowStart = Long.toString(a.getWindowStart().toEpochMilli());
@@ -216,12 +189,12 @@ public final class RedisReadModelSink implements RecordSink {
             keysAndArgs.add(k);
             keysAndArgs.add(v);
         });
-        applyAggregate.run(connection, keys.size(), bytes(keysAndArgs));
+        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {
         Alert a = p.value();
-        applyAlert.run(connection, 4, bytes(List.of(
+        connection.scriptingCommands().eval(applyAlert, ReturnType.INTEGER, 4, bytes(List.of(
                 ReadModelKeys.RECENT_ALERTS, offsetsKey, ReadModelKeys.ALERT_DATA, ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
                 Long.toString(a.getEventTime().toEpochMilli()), a.getAlertId(), json.encode(a).toString(),
@@ -238,5 +211,13 @@ public final class RedisReadModelSink implements RecordSink {
             out[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
         }
         return out;
+    }
+
+    private static byte[] script(String path) {
+        try (var in = new ClassPathResource(path).getInputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("missing " + path, e);
+        }
     }
 }
