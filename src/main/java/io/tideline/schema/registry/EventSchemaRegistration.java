@@ -2,6 +2,7 @@ package io.tideline.schema.registry;
 
 import java.util.Locale;
 
+import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -21,7 +22,7 @@ final class EventSchemaRegistration implements ApplicationRunner {
 
     /** Registers a schema under a subject, answering its id: the built-in registry, or an external one by URL. */
     interface Registrar {
-        int register(String subject, org.apache.avro.Schema schema);
+        int register(String subject, Schema schema);
     }
 
     private final Registrar registry;

@@ -1,6 +1,8 @@
 package io.tideline.schema.registry;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -242,7 +244,7 @@ public final class SchemaRegistry {
     private static final String SELECT_VERSION = "select v.subject, v.version, v.schema_id, s.schema_text "
             + "from registry_versions v join registry_schemas s on s.id = v.schema_id";
 
-    private static SchemaVersion row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static SchemaVersion row(ResultSet rs) throws SQLException {
         return new SchemaVersion(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
     }
 
