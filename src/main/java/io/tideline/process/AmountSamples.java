@@ -62,7 +62,7 @@ final class AmountSamples {
 
     /** Samples at or after {@code oldest} only (the current window), without copying when nothing expired. */
     AmountSamples since(long oldest) {
-        return size > 0 && times[0] >= oldest ? this : slide(oldest, false, 0, 0, Integer.MAX_VALUE);
+        return size == 0 || times[0] >= oldest ? this : slide(oldest, false, 0, 0, Integer.MAX_VALUE);
     }
 
     static Serde<AmountSamples> serde() {

@@ -11,7 +11,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
@@ -55,14 +57,8 @@ public final class PipelineTopology {
         // Retained for the window plus its grace: the longest an update to a window can still arrive. The record
         // cache folds a series' many updates between two commits into one RocksDB write and one changelog
         // record; it does not delay output, which the aggregator forwards itself.
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(WindowedSeriesAggregator.STORE, streams.window().plus(streams.grace()),
-                        streams.window(), false),
-                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(WindowedSeriesAggregator.TYPE_PARTS_STORE, streams.window().plus(streams.grace()),
-                        streams.window(), false),
-                strings, AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled());
+        builder.addStateStore(seriesWindows(WindowedSeriesAggregator.STORE, streams));
+        builder.addStateStore(seriesWindows(WindowedSeriesAggregator.TYPE_PARTS_STORE, streams));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PaymentAnomalyDetector.STORE),
                 strings, AmountSamples.serde()).withCachingEnabled());
@@ -99,5 +95,11 @@ public final class PipelineTopology {
                 .to(topics.alerts(), Produced.with(strings, AvroSerde.<Alert>of(Alert.getClassSchema())).withName("alerts-sink"));
 
         return builder.build();
+    }
+
+    private static StoreBuilder<WindowStore<String, SeriesStats>> seriesWindows(String name, TidelineProperties.Streams streams) {
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(name, streams.window().plus(streams.grace()), streams.window(), false),
+                Serdes.String(), AvroSerde.<SeriesStats>of(SeriesStats.getClassSchema())).withCachingEnabled();
     }
 }

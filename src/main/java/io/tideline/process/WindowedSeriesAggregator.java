@@ -40,9 +40,12 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
     private final long graceMs;
     private final Duration typeEmitInterval;
     private final Counter late;
-    /** Type windows changed since the last emission, in first-change order. */
-    private final Set<Long> dirtyWindows = new LinkedHashSet<>();
-    private final Set<String> dirtyTypes = new LinkedHashSet<>();
+    /** A type's part of one window. */
+    private record TypeWindow(String type, long windowStart) {
+    }
+
+    /** Parts changed since the last emission, in first-change order. */
+    private final Set<TypeWindow> dirty = new LinkedHashSet<>();
     private ProcessorContext<String, WindowAggregate> context;
     private WindowStore<String, SeriesStats> keyWindows;
     private WindowStore<String, SeriesStats> typeParts;
@@ -101,29 +104,23 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
     }
 
     private void markDirty(String type, long windowStart) {
-        dirtyTypes.add(type);
-        dirtyWindows.add(windowStart);
+        dirty.add(new TypeWindow(type, windowStart));
     }
 
     private void emitTypeParts() {
-        if (dirtyTypes.isEmpty()) {
-            return;
-        }
-        for (Long windowStart : dirtyWindows) {
-            for (String type : dirtyTypes) {
-                SeriesStats stats = typeParts.fetch(type, windowStart);
-                if (stats == null) {
-                    continue;
-                }
-                SeriesKey series = SeriesKey.ofType(type);
-                WindowAggregate aggregate = SeriesStatsAggregator.toAggregate(series, windowStart, windowStart + windowMs, stats);
-                aggregate.setPart(part);
-                // All parts of a type share one output key, hence one aggregates partition and one PostgreSQL
-                // writer, which keeps the merge of the parts free of concurrent read-modify-write.
-                context.forward(new Record<>(series.encode(), aggregate, stats.getLastEventTime().toEpochMilli()));
+        for (TypeWindow changed : dirty) {
+            SeriesStats stats = typeParts.fetch(changed.type(), changed.windowStart());
+            if (stats == null) {
+                continue; // the window expired from the store since it changed
             }
+            SeriesKey series = SeriesKey.ofType(changed.type());
+            WindowAggregate aggregate = SeriesStatsAggregator.toAggregate(series, changed.windowStart(),
+                    changed.windowStart() + windowMs, stats);
+            aggregate.setPart(part);
+            // All parts of a type share one output key, hence one aggregates partition and one PostgreSQL
+            // writer, which keeps the merge of the parts free of concurrent read-modify-write.
+            context.forward(new Record<>(series.encode(), aggregate, stats.getLastEventTime().toEpochMilli()));
         }
-        dirtyTypes.clear();
-        dirtyWindows.clear();
+        dirty.clear();
     }
 }

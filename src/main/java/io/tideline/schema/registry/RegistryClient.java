@@ -36,7 +36,6 @@ public final class RegistryClient {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private final URI baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -73,9 +72,9 @@ public final class RegistryClient {
 
     private JsonNode send(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(Duration.ofSeconds(10))
-                .header("Accept", CONTENT_TYPE);
+                .header("Accept", SchemaRegistryController.CONTENT_TYPE);
         if (body != null) {
-            request.header("Content-Type", CONTENT_TYPE);
+            request.header("Content-Type", SchemaRegistryController.CONTENT_TYPE);
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
