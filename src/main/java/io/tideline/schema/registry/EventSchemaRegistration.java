@@ -1,5 +1,6 @@
 package io.tideline.schema.registry;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import org.apache.avro.Schema;
@@ -19,6 +20,9 @@ import io.tideline.model.EventFamily;
 final class EventSchemaRegistration implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(EventSchemaRegistration.class);
+    /** How long a start may wait for the registry's store (or an external registry) to answer at all. */
+    private static final Duration UNAVAILABLE_FOR_AT_MOST = Duration.ofMinutes(2);
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
     /** Registers a schema under a subject, answering its id: the built-in registry, or an external one by URL. */
     interface Registrar {
@@ -44,11 +48,37 @@ final class EventSchemaRegistration implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void run(ApplicationArguments args) throws InterruptedException {
         for (EventFamily family : EventFamily.values()) {
             String subject = strategy.subject(topic, false, family.schema());
-            int id = registry.register(subject, family.schema());
+            int id = registerWhenReachable(subject, family.schema());
             log.info("event type {}: schema id {} under subject {} in {}", family.type(), id, subject, where);
+        }
+    }
+
+    /**
+     * A refusal (an incompatible schema) stops the start at once; an unreachable store — PostgreSQL restarting
+     * just as Tideline starts — is waited out, as the sinks wait out theirs, rather than failing the whole process.
+     */
+    private int registerWhenReachable(String subject, Schema schema) throws InterruptedException {
+        long deadline = System.nanoTime() + UNAVAILABLE_FOR_AT_MOST.toNanos();
+        while (true) {
+            try {
+                return registry.register(subject, schema);
+            } catch (RegistryException refused) {
+                throw refused;
+            } catch (RegistryClient.RegistryClientException e) {
+                if (e.errorCode() < 50000 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("registering {} in {}: {}; retrying", subject, where, e.getMessage());
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("registering {} in {}: {}; retrying", subject, where, e.toString());
+            }
+            Thread.sleep(RETRY_EVERY.toMillis()); // a backoff between attempts, not a wait for a condition
         }
     }
 }
