@@ -47,7 +47,8 @@ done
 echo "demo smoke: synthetic events reach the read model: $body"
 health=$(http_get "/actuator/health") || fail "health endpoint did not answer 200"
 [[ "$health" == *'"status":"UP"'* ]] || fail "health is not UP: $health"
-http_get "/" | grep -q "<title>Tideline" || fail "the dashboard page is not served"
+# Captured first: with pipefail, `http_get | grep -q` fails whenever grep stops reading before the page ends.
+page=$(http_get "/") && [[ "$page" == *"<title>Tideline"* ]] || fail "the dashboard page is not served"
 
 kill -TERM $launcher
 deadline=$((SECONDS + 90))
