@@ -30,24 +30,28 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Options: {@code --rate N} (15000), {@code --duration S} (60), {@code --warmup S} (20), {@code --path kafka|http},
  * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
  * {@code --repeat N} (1: runs per rate, medians quoted), {@code --json FILE}, {@code --chart FILE},
- * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args.
+ * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args, {@code --prime S} (90: unmeasured JIT
+ * warm-up at up to 1,000 events/s before the first step; 0 for none).
  */
 public final class BenchRun {
 
     private static final double TARGET_P99_MS = 50;
+    /** At most this rate while priming: a cold JVM must not build a backlog that the first step then measures. */
+    private static final double PRIME_RATE = 1000;
 
     private BenchRun() {
     }
 
     /** The figures of one offered rate. */
     record Step(double offered, double achieved, double durationS, long lost, Map<String, Map<String, Object>> points,
-                Map<String, Object> baseline, boolean sustainable) {
+                Map<String, Object> baseline, boolean sustainable, Map<String, Map<String, Object>> cpu) {
     }
 
     public static void main(String[] args) throws Exception {
         double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "15000"));
         long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "60"));
         long warmupS = Long.parseLong(CommandLineArgs.value(args, "--warmup", "20"));
+        long primeS = Long.parseLong(CommandLineArgs.value(args, "--prime", "90"));
         String path = CommandLineArgs.value(args, "--path", "kafka");
         int accounts = CommandLineArgs.intValue(args, "--accounts", 200);
         double hotKey = Double.parseDouble(CommandLineArgs.value(args, "--hot-key", "0"));
@@ -75,6 +79,7 @@ public final class BenchRun {
             deployment.startAll();
             awaitHealthy("http://127.0.0.1:" + deployment.httpPort(), Duration.ofMinutes(3));
             say("deployment up (logs in %s); path %s, %d accounts, hot-key share %.2f", work, path, accounts, hotKey);
+            prime(deployment, path, Math.min(rates.get(0), PRIME_RATE), primeS, accounts, hotKey);
             for (double offered : rates) {
                 List<Step> repeated = new ArrayList<>();
                 for (int run = 1; run <= repeat; run++) {
@@ -114,6 +119,7 @@ public final class BenchRun {
             out.putAll(main.points());
             out.put("baseline", main.baseline());
             out.put("ratio_to_baseline_p99", ratios(main));
+            out.put("cpu", main.cpu());
             if (maxSustainable != null) {
                 out.put("max_sustainable_rate", maxSustainable);
                 out.put("steps", steps);
@@ -129,6 +135,49 @@ public final class BenchRun {
             Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs the pipeline unmeasured first: a fresh JVM spends its first minutes compiling (C2 took a core for about
+     * two minutes under load, JFR), and what the bench is after is the steady state. Cold-start behaviour is a
+     * separate question (docs/benchmarks.md).
+     */
+    private static void prime(LocalDeployment d, String path, double rate, long primeS, int accounts, double hotKey)
+            throws Exception {
+        if (primeS <= 0) {
+            return;
+        }
+        say("priming: %.0f events/s for %d s, unmeasured (JIT warm-up)", rate, primeS);
+        long start = System.currentTimeMillis() + 500;
+        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(), primeS * 1000 / 3, 0, 0);
+        if (path.equals("kafka")) {
+            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, primeS * 1000);
+        } else {
+            load.runHttp("http://127.0.0.1:" + d.httpPort(), rate, start, primeS * 1000);
+        }
+        awaitProcessed(d.kafkaBootstrap(), Duration.ofMinutes(3));
+    }
+
+    /** The pipeline's committed input offsets reach the ingest topic's end. */
+    private static void awaitProcessed(String bootstrap, Duration timeout) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long lag = Long.MAX_VALUE;
+            while (System.nanoTime() < deadline) {
+                var committed = admin.listConsumerGroupOffsets("tideline-pipeline").partitionsToOffsetAndMetadata().get();
+                var ends = admin.listOffsets(committed.keySet().stream()
+                        .filter(tp -> tp.topic().equals("tideline.ingest"))
+                        .collect(java.util.stream.Collectors.toMap(tp -> tp,
+                                tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+                lag = ends.entrySet().stream().mapToLong(e -> e.getValue().offset() - committed.get(e.getKey()).offset()).sum();
+                if (!ends.isEmpty() && lag <= 0) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            say("warning: the pipeline still had %d ingest records to process after priming", lag);
+        }
     }
 
     private static Step measure(LocalDeployment d, String path, double rate, long warmupS, long durationS, int accounts,
@@ -158,12 +207,20 @@ public final class BenchRun {
                 Observers.push(baseUrl, push, running));
         BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
                 measureFrom, measureUntil);
+        CpuUsage cpu = cpuUsage(d);
+        java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        var cpuFigures = new java.util.concurrent.CompletableFuture<Map<String, Map<String, Object>>>();
+        clock.schedule(cpu::start, measureFrom - System.currentTimeMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        clock.schedule(() -> cpuFigures.complete(cpu.stop(load.measured.get())), measureUntil - System.currentTimeMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         if (path.equals("kafka")) {
             load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
         } else {
             load.runHttp(baseUrl, rate, start, (warmupS + durationS) * 1000);
         }
         double achieved = load.measured.get() / (double) durationS;
+        Map<String, Map<String, Object>> cpuUsed = cpuFigures.get(durationS + 60, java.util.concurrent.TimeUnit.SECONDS);
+        clock.shutdown();
         // Drain: an event still pending after this is a backlog, reported as unobserved.
         long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
@@ -182,7 +239,18 @@ public final class BenchRun {
             points.put(r.name(), summary);
         }
         boolean sustainable = readModel.p99() < TARGET_P99_MS && achieved >= 0.97 * rate && readModel.unobserved() == 0 && lost == 0;
-        return new Step(rate, Math.round(achieved), durationS, lost, points, new LinkedHashMap<>(baseline.summary()), sustainable);
+        return new Step(rate, Math.round(achieved), durationS, lost, points, new LinkedHashMap<>(baseline.summary()), sustainable,
+                cpuUsed);
+    }
+
+    /** The bench's own process is the load generator and the observers. */
+    private static CpuUsage cpuUsage(LocalDeployment d) {
+        Map<String, java.util.function.Supplier<List<ProcessHandle>>> parts = new LinkedHashMap<>();
+        for (LocalDeployment.Part part : LocalDeployment.Part.values()) {
+            parts.put(part.name().toLowerCase(), () -> d.processes(part));
+        }
+        parts.put("bench", () -> List.of(ProcessHandle.current()));
+        return new CpuUsage(parts);
     }
 
     /** Kafka Streams RUNNING and both stores writable: measuring a start-up would measure the start-up. */
@@ -241,7 +309,14 @@ public final class BenchRun {
         System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", "point (ms)", "p50", "p95", "p99", "p99.9", "max", "count");
         printRow("baseline", s.baseline());
         s.points().forEach(BenchRun::printRow);
-        System.out.printf("  p99 / baseline p99: %s; sustainable: %s%n%n", ratios(s), s.sustainable());
+        System.out.printf("  p99 / baseline p99: %s; sustainable: %s%n", ratios(s), s.sustainable());
+        if (s.cpu() != null) {
+            StringBuilder line = new StringBuilder("  CPU (cores; µs per event):");
+            s.cpu().forEach((part, f) -> line.append(String.format(" %s %s; %s", part, f.get("cores"), f.get("us_per_event"))
+                    .replace("; ", " / ")).append(','));
+            System.out.println(line.substring(0, line.length() - 1));
+        }
+        System.out.println();
     }
 
     private static void printRow(String name, Map<String, Object> p) {

@@ -33,13 +33,26 @@ final class StepMedians {
                 && achieved >= 0.97 * first.offered()
                 && ((Number) readModel.getOrDefault("unobserved", 0L)).longValue() == 0
                 && lost == 0;
-        return new BenchRun.Step(first.offered(), Math.round(achieved), first.durationS(), lost, points, baseline, sustainable);
+        Map<String, Map<String, Object>> cpu = null;
+        if (runs.stream().allMatch(run -> run.cpu() != null)) {
+            cpu = new LinkedHashMap<>();
+            for (String part : first.cpu().keySet()) {
+                cpu.put(part, figures(runs, step -> step.cpu().get(part)));
+            }
+        }
+        return new BenchRun.Step(first.offered(), Math.round(achieved), first.durationS(), lost, points, baseline, sustainable,
+                cpu);
     }
 
     private static Map<String, Object> figures(List<BenchRun.Step> runs, Function<BenchRun.Step, Map<String, Object>> point) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String figure : point.apply(runs.get(0)).keySet()) {
-            double[] values = runs.stream().mapToDouble(s -> ((Number) point.apply(s).get(figure)).doubleValue()).toArray();
+            double[] values = runs.stream().map(s -> (Number) point.apply(s).get(figure)).filter(v -> v != null)
+                    .mapToDouble(Number::doubleValue).toArray();
+            if (values.length == 0) {
+                out.put(figure, null);
+                continue;
+            }
             if (figure.equals("unobserved")) {
                 out.put(figure, (long) Arrays.stream(values).max().orElse(0));
             } else if (figure.equals("count")) {

@@ -102,6 +102,32 @@ public final class LocalDeployment implements AutoCloseable {
         }
     }
 
+    /**
+     * The processes of a running part: its child process, the server it launched (PostgreSQL's postmaster, Redis)
+     * and their descendants — what its CPU use is the sum of.
+     */
+    public synchronized List<ProcessHandle> processes(Part part) {
+        Map<Long, ProcessHandle> found = new LinkedHashMap<>();
+        Process process = running.get(part);
+        List<ProcessHandle> roots = new ArrayList<>();
+        if (process != null) {
+            roots.add(process.toHandle());
+        }
+        try {
+            Path serverPid = serverPidFile(part);
+            if (Files.exists(serverPid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(serverPid).trim())).ifPresent(roots::add);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // between a restart's stop and start: only the child process counts
+        }
+        for (ProcessHandle root : roots) {
+            found.put(root.pid(), root);
+            root.descendants().forEach(d -> found.put(d.pid(), d));
+        }
+        return List.copyOf(found.values());
+    }
+
     /** SIGKILL: no shutdown hooks, no clean close — what a crash or the OOM killer does. */
     public synchronized void kill(Part part) throws InterruptedException {
         Process process = running.remove(part);

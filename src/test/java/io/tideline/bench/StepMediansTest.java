@@ -12,7 +12,8 @@ class StepMediansTest {
     private static BenchRun.Step run(double achieved, long lost, double readModelP99, long unobserved, double baselineP99) {
         return new BenchRun.Step(1000, achieved, 60, lost,
                 Map.of("read_model", Map.of("p50", readModelP99 / 2, "p99", readModelP99, "count", 100L, "unobserved", unobserved)),
-                Map.of("p99", baselineP99, "count", 60_000L), true);
+                Map.of("p99", baselineP99, "count", 60_000L), true,
+                Map.of("tideline", Map.of("cores", achieved / 1000, "us_per_event", readModelP99)));
     }
 
     @Test
@@ -27,6 +28,8 @@ class StepMediansTest {
         assertThat(median.lost()).isEqualTo(3);
         assertThat(median.points().get("read_model").get("unobserved")).isEqualTo(7L);
         assertThat(median.sustainable()).as("a run lost events").isFalse();
+        assertThat(median.cpu().get("tideline").get("us_per_event")).isEqualTo(30.0);
+        assertThat(median.cpu().get("tideline").get("cores")).isEqualTo(1.0);
     }
 
     @Test
