@@ -186,7 +186,11 @@ public final class BenchRun {
         LatencyRecorder baseline = new LatencyRecorder("baseline");
         long baseStart = System.currentTimeMillis() + 500;
         baseline.window(baseStart + warmupS * 1000, baseStart + (warmupS + durationS) * 1000);
+        MeasuredCpu baselineCpu = MeasuredCpu.between(cpuUsage(d), baseStart + warmupS * 1000,
+                baseStart + (warmupS + durationS) * 1000, () -> (long) (rate * durationS));
         BaselineLoad.measure(d.kafkaBootstrap(), rate, baseStart, (warmupS + durationS) * 1000, baseline);
+        Map<String, Object> baselineFigures = new LinkedHashMap<>(baseline.summary());
+        baselineFigures.put("cpu", baselineCpu.await(Duration.ofSeconds(60)));
 
         say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up, ramping up from a tenth)", rate, path, durationS, warmupS);
         LatencyRecorder kafka = new LatencyRecorder("kafka");
@@ -207,20 +211,14 @@ public final class BenchRun {
                 Observers.push(baseUrl, push, running));
         BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
                 measureFrom, measureUntil);
-        CpuUsage cpu = cpuUsage(d);
-        java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        var cpuFigures = new java.util.concurrent.CompletableFuture<Map<String, Map<String, Object>>>();
-        clock.schedule(cpu::start, measureFrom - System.currentTimeMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        clock.schedule(() -> cpuFigures.complete(cpu.stop(load.measured.get())), measureUntil - System.currentTimeMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        MeasuredCpu cpu = MeasuredCpu.between(cpuUsage(d), measureFrom, measureUntil, load.measured::get);
         if (path.equals("kafka")) {
             load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
         } else {
             load.runHttp(baseUrl, rate, start, (warmupS + durationS) * 1000);
         }
         double achieved = load.measured.get() / (double) durationS;
-        Map<String, Map<String, Object>> cpuUsed = cpuFigures.get(durationS + 60, java.util.concurrent.TimeUnit.SECONDS);
-        clock.shutdown();
+        Map<String, Map<String, Object>> cpuUsed = cpu.await(Duration.ofSeconds(60));
         // Drain: an event still pending after this is a backlog, reported as unobserved.
         long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
@@ -239,8 +237,7 @@ public final class BenchRun {
             points.put(r.name(), summary);
         }
         boolean sustainable = readModel.p99() < TARGET_P99_MS && achieved >= 0.97 * rate && readModel.unobserved() == 0 && lost == 0;
-        return new Step(rate, Math.round(achieved), durationS, lost, points, new LinkedHashMap<>(baseline.summary()), sustainable,
-                cpuUsed);
+        return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed);
     }
 
     /** The bench's own process is the load generator and the observers. */
@@ -310,13 +307,19 @@ public final class BenchRun {
         printRow("baseline", s.baseline());
         s.points().forEach(BenchRun::printRow);
         System.out.printf("  p99 / baseline p99: %s; sustainable: %s%n", ratios(s), s.sustainable());
-        if (s.cpu() != null) {
-            StringBuilder line = new StringBuilder("  CPU (cores; µs per event):");
-            s.cpu().forEach((part, f) -> line.append(String.format(" %s %s; %s", part, f.get("cores"), f.get("us_per_event"))
-                    .replace("; ", " / ")).append(','));
+        printCpu("pipeline", s.cpu());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> baselineCpu = (Map<String, Map<String, Object>>) s.baseline().get("cpu");
+        printCpu("baseline", baselineCpu);
+        System.out.println();
+    }
+
+    private static void printCpu(String phase, Map<String, Map<String, Object>> cpu) {
+        if (cpu != null) {
+            StringBuilder line = new StringBuilder(String.format("  CPU, %s (cores / µs per event):", phase));
+            cpu.forEach((part, f) -> line.append(String.format(" %s %s / %s,", part, f.get("cores"), f.get("us_per_event"))));
             System.out.println(line.substring(0, line.length() - 1));
         }
-        System.out.println();
     }
 
     private static void printRow(String name, Map<String, Object> p) {

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Folds repeated runs at one rate into the figures quoted: the median of each latency figure over the runs (the
@@ -23,9 +22,9 @@ final class StepMedians {
         BenchRun.Step first = runs.get(0);
         Map<String, Map<String, Object>> points = new LinkedHashMap<>();
         for (String point : first.points().keySet()) {
-            points.put(point, figures(runs, step -> step.points().get(point)));
+            points.put(point, figures(runs.stream().map(step -> step.points().get(point)).toList()));
         }
-        Map<String, Object> baseline = figures(runs, BenchRun.Step::baseline);
+        Map<String, Object> baseline = figures(runs.stream().map(BenchRun.Step::baseline).toList());
         double achieved = median(runs.stream().mapToDouble(BenchRun.Step::achieved).toArray());
         long lost = runs.stream().mapToLong(BenchRun.Step::lost).max().orElse(0);
         Map<String, Object> readModel = points.get("read_model");
@@ -37,23 +36,27 @@ final class StepMedians {
         if (runs.stream().allMatch(run -> run.cpu() != null)) {
             cpu = new LinkedHashMap<>();
             for (String part : first.cpu().keySet()) {
-                cpu.put(part, figures(runs, step -> step.cpu().get(part)));
+                cpu.put(part, figures(runs.stream().map(step -> step.cpu().get(part)).toList()));
             }
         }
         return new BenchRun.Step(first.offered(), Math.round(achieved), first.durationS(), lost, points, baseline, sustainable,
                 cpu);
     }
 
-    private static Map<String, Object> figures(List<BenchRun.Step> runs, Function<BenchRun.Step, Map<String, Object>> point) {
+    /** Figure by figure; a figure that is itself a map of figures (CPU per part) is folded the same way. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> figures(List<Map<String, Object>> runs) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String figure : point.apply(runs.get(0)).keySet()) {
-            double[] values = runs.stream().map(s -> (Number) point.apply(s).get(figure)).filter(v -> v != null)
+        for (String figure : runs.get(0).keySet()) {
+            if (runs.get(0).get(figure) instanceof Map) {
+                out.put(figure, figures(runs.stream().map(run -> (Map<String, Object>) run.get(figure)).toList()));
+                continue;
+            }
+            double[] values = runs.stream().map(run -> (Number) run.get(figure)).filter(v -> v != null)
                     .mapToDouble(Number::doubleValue).toArray();
             if (values.length == 0) {
                 out.put(figure, null);
-                continue;
-            }
-            if (figure.equals("unobserved")) {
+            } else if (figure.equals("unobserved")) {
                 out.put(figure, (long) Arrays.stream(values).max().orElse(0));
             } else if (figure.equals("count")) {
                 out.put(figure, (long) median(values));
