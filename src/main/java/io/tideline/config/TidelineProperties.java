@@ -171,7 +171,12 @@ public record TidelineProperties(
              * An external Confluent-compatible registry for Tideline's components to use instead of this process's
              * own (e.g. http://registry:8081, or Apicurio's .../apis/ccompat/v7); empty for the built-in one.
              */
-            @DefaultValue("") String url) {
+            @DefaultValue("") String url,
+            /**
+             * How old the newest registered version of an event schema may be before ingest re-reads it (in the
+             * background: events never wait for the registry). A new version is validated against within this.
+             */
+            @DefaultValue("5s") Duration schemaRefresh) {
 
         public Registry {
             if (!java.util.Set.of("record_name", "topic_name", "topic_record_name").contains(subjectStrategy)) {

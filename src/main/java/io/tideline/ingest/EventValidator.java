@@ -2,22 +2,27 @@ package io.tideline.ingest;
 
 import static io.tideline.ingest.CloudEventAttributes.*;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.EventFamily;
-import io.tideline.schema.AvroSerde;
 import io.tideline.schema.FieldViolation;
 import io.tideline.schema.JsonPayloadDecoder;
 import io.tideline.schema.SchemaViolationException;
+import io.tideline.schema.registry.PayloadSchema;
+import io.tideline.schema.registry.PayloadSchemas;
+import io.tideline.schema.registry.WireFormat;
 
 /**
  * Turns a received CloudEvent into a canonical {@link EventEnvelope}, or says everything that is wrong with it.
@@ -26,8 +31,18 @@ import io.tideline.schema.SchemaViolationException;
 public final class EventValidator {
 
     private static final int MAX_ATTRIBUTE_LENGTH = 1024;
+    private static final Pattern SCHEMA_ID_URL = Pattern.compile("/schemas/ids/(\\d+)/?$");
 
     private final JsonPayloadDecoder jsonDecoder = new JsonPayloadDecoder();
+    private final PayloadSchemas schemas;
+
+    public EventValidator(PayloadSchemas schemas) {
+        this.schemas = schemas;
+    }
+
+    /** A payload as the pipeline reads it, and as it was written when that was with another schema version. */
+    private record Decoded(SpecificRecord payload, int schemaId, byte[] asWritten) {
+    }
 
     public EventEnvelope validate(IncomingEvent event, Instant ingestTime) {
         List<FieldViolation> violations = new ArrayList<>();
@@ -52,10 +67,10 @@ public final class EventValidator {
             violations.add(new FieldViolation(DATACONTENTTYPE, "must be application/json (or a +json type), got \"" + contentType + "\""));
         }
 
-        SpecificRecord payload = null;
+        Decoded data = null;
         if (family.isPresent()) {
             try {
-                payload = decodeData(event, family.get());
+                data = decodeData(event, family.get());
             } catch (SchemaViolationException e) {
                 violations.addAll(e.violations());
             }
@@ -70,23 +85,61 @@ public final class EventValidator {
                 .setSubject(subject)
                 .setTime(time == null ? ingestTime : time)
                 .setIngestTime(ingestTime)
-                .setPartitionKey(partitionKey != null ? partitionKey : family.get().naturalKey(payload))
-                .setPayload(payload)
+                .setPartitionKey(partitionKey != null ? partitionKey : family.get().naturalKey(data.payload()))
+                .setPayload(data.payload())
+                .setPayloadSchemaId(data.schemaId())
+                .setPayloadAsWritten(data.asWritten() == null ? null : ByteBuffer.wrap(data.asWritten()))
                 .build();
     }
 
-    private SpecificRecord decodeData(IncomingEvent event, EventFamily family) {
-        if (event.avroData() != null) {
+    /**
+     * Avro data names its schema version by id (the registry wire format); JSON data is checked against the version
+     * the event's {@code dataschema} names (a registry URL ending {@code /schemas/ids/<id>}), else the newest one
+     * registered for its type.
+     */
+    private Decoded decodeData(IncomingEvent event, EventFamily family) {
+        try {
+            if (event.avroData() != null) {
+                if (!WireFormat.isFramed(event.avroData())) {
+                    throw violation("data", "Avro data must be in the schema registry wire format (magic byte 0, "
+                            + "4-byte schema id, Avro binary)");
+                }
+                PayloadSchema writer = schemas.byId(WireFormat.schemaId(event.avroData()), family);
+                return new Decoded(writer.decode(event.avroData()), writer.id(), writer.compiled() ? null : event.avroData());
+            }
+            if (event.jsonData() == null || event.jsonData().isNull() || event.jsonData().isMissingNode()) {
+                throw violation("data", "is required for type " + family.type());
+            }
+            PayloadSchema writer = namedSchema(event, family);
+            if (writer.compiled()) {
+                return new Decoded(jsonDecoder.decode(event.jsonData(), writer.schema()), writer.id(), null);
+            }
+            byte[] asWritten = writer.encode(jsonDecoder.decode(event.jsonData(), writer.schema(), writer.model()));
+            return new Decoded(writer.decode(asWritten), writer.id(), asWritten);
+        } catch (PayloadSchema.IncompatibleSchemaException e) {
+            throw violation(event.avroData() != null ? "data" : DATASCHEMA, e.getMessage());
+        } catch (SerializationException e) {
+            throw violation("data", e.getMessage());
+        }
+    }
+
+    private PayloadSchema namedSchema(IncomingEvent event, EventFamily family) {
+        String dataschema = event.attribute(DATASCHEMA);
+        Matcher byId = dataschema == null ? null : SCHEMA_ID_URL.matcher(dataschema);
+        if (byId != null && byId.find()) {
             try {
-                return AvroSerde.<SpecificRecord>of(family.schema()).fromBytes(event.avroData());
-            } catch (SerializationException e) {
-                throw new SchemaViolationException(List.of(new FieldViolation("data", e.getMessage())));
+                return schemas.byId(Integer.parseInt(byId.group(1)), family);
+            } catch (NumberFormatException e) {
+                throw violation(DATASCHEMA, "schema id out of range: \"" + dataschema + "\"");
+            } catch (PayloadSchemas.SchemaUnavailableException e) {
+                throw violation(DATASCHEMA, "names no schema this registry holds: " + e.getMessage());
             }
         }
-        if (event.jsonData() == null || event.jsonData().isNull() || event.jsonData().isMissingNode()) {
-            throw new SchemaViolationException(List.of(new FieldViolation("data", "is required for type " + family.type())));
-        }
-        return jsonDecoder.decode(event.jsonData(), family.schema());
+        return schemas.current(family);
+    }
+
+    private static SchemaViolationException violation(String field, String reason) {
+        return new SchemaViolationException(List.of(new FieldViolation(field, reason)));
     }
 
     private static String requireText(IncomingEvent event, String name, List<FieldViolation> violations) {

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.schema.registry.PayloadSchemas;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,8 +63,9 @@ public class IngestConfiguration {
     }
 
     @Bean
-    IngestController ingestController(EventPublisher publisher, PipelineMetrics metrics, Clock clock, TidelineProperties config) {
-        return new IngestController(new HttpEventReader(eventJson(), config.ingest().maxBatchSize()), new EventValidator(),
+    IngestController ingestController(EventPublisher publisher, PipelineMetrics metrics, Clock clock, TidelineProperties config,
+                                      PayloadSchemas schemas) {
+        return new IngestController(new HttpEventReader(eventJson(), config.ingest().maxBatchSize()), new EventValidator(schemas),
                 publisher, metrics, clock, config.ingest().maxBodySize().toBytes(),
                 new IngestAdmission(config.ingest().maxConcurrentRequests()));
     }

@@ -13,6 +13,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import io.tideline.schema.registry.PayloadSchemas;
+
 /**
  * Maps ingest failures to RFC 9457 problem details: 400 names each bad event, field and reason; 413, 415 and 503
  * say what to change or when to retry.
@@ -64,6 +66,14 @@ public class IngestExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Kafka unavailable",
                         e.getMessage() + "; retry with the same event ids (they are deduplicated)"));
+    }
+
+    @ExceptionHandler(PayloadSchemas.SchemaUnavailableException.class)
+    ResponseEntity<ProblemDetail> noSchema(PayloadSchemas.SchemaUnavailableException e) {
+        log.warn("ingest cannot validate: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "schema-unavailable", "Schema unavailable", e.getMessage()));
     }
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

@@ -1,5 +1,6 @@
 package io.tideline.ingest;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import io.tideline.model.EventEnvelope;
 import io.tideline.model.EventFamily;
 import io.tideline.schema.AvroSerde;
 import io.tideline.schema.FieldViolation;
+import io.tideline.schema.registry.WireFormat;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
@@ -22,7 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * The CloudEvents Kafka protocol binding: structured mode (the whole event as JSON in the value,
  * {@code content-type: application/cloudevents+json}) and binary mode (attributes as {@code ce_*} headers, the
  * data in the value). Tideline's own ingest writes binary mode with Avro data; other clients may write either
- * mode with JSON data.
+ * mode with JSON data, or Avro data in the schema registry's wire format ({@code content-type: application/avro}).
  */
 public final class KafkaCloudEventBinding {
 
@@ -51,10 +53,23 @@ public final class KafkaCloudEventBinding {
         return headers;
     }
 
-    /** The record value for {@link #headersFor}: the payload in Avro binary. */
+    /**
+     * The record value for {@link #headersFor}: the payload in the schema registry's wire format, as it was written
+     * (a validated event always knows its schema id) — so no field of a newer version than the pipeline's is lost.
+     */
     public byte[] valueFor(EventEnvelope event) {
+        if (event.getPayloadAsWritten() != null) {
+            ByteBuffer written = event.getPayloadAsWritten().duplicate();
+            byte[] bytes = new byte[written.remaining()];
+            written.get(bytes);
+            return bytes;
+        }
+        if (event.getPayloadSchemaId() == null) {
+            throw new IllegalStateException("event " + event.getId() + " has no payload schema id: not validated");
+        }
         SpecificRecord payload = (SpecificRecord) event.getPayload();
-        return AvroSerde.<SpecificRecord>of(EventFamily.of(payload).schema()).toBytes(payload);
+        return WireFormat.frame(event.getPayloadSchemaId(),
+                AvroSerde.<SpecificRecord>of(EventFamily.of(payload).schema()).toBytes(payload));
     }
 
     /** Reads a record from the ingest topic in either mode; throws {@link InvalidEventException} if unreadable. */

@@ -12,16 +12,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.tideline.config.TidelineProperties;
+import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.schema.registry.PayloadSchemas;
 
 /** Wires the process stage: creates the topics, builds the topology and runs it. */
 @Configuration(proxyBeanMethods = false)
 public class ProcessConfiguration {
 
     @Bean
-    Topology pipelineTopology(TidelineProperties config, KafkaCloudEventBinding binding, PipelineMetrics metrics) {
-        return PipelineTopology.build(config, binding, metrics);
+    Topology pipelineTopology(TidelineProperties config, KafkaCloudEventBinding binding, PayloadSchemas schemas,
+                              PipelineMetrics metrics) {
+        return PipelineTopology.build(config, binding, new EventValidator(schemas), metrics);
     }
 
     @Bean(destroyMethod = "close")

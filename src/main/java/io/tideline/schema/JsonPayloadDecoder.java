@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -27,26 +29,34 @@ public final class JsonPayloadDecoder {
         TrustedModelClasses.ensure();
     }
 
-    /** Decodes {@code data} or throws {@link SchemaViolationException} naming every bad field. */
+    /** Decodes {@code data} into the generated class of {@code schema}, or throws naming every bad field. */
     public SpecificRecord decode(JsonNode data, Schema schema) {
+        return (SpecificRecord) decode(data, schema, SpecificData.getForSchema(schema));
+    }
+
+    /**
+     * Decodes {@code data} into records of {@code model} — generic records for a schema version no class was
+     * generated from — or throws {@link SchemaViolationException} naming every bad field.
+     */
+    public IndexedRecord decode(JsonNode data, Schema schema, GenericData model) {
         List<FieldViolation> violations = new ArrayList<>();
-        Object value = decodeValue(data, schema, "data", violations);
+        Object value = decodeValue(data, schema, "data", violations, model);
         if (!violations.isEmpty()) {
             throw new SchemaViolationException(violations);
         }
-        return (SpecificRecord) value;
+        return (IndexedRecord) value;
     }
 
-    private Object decodeValue(JsonNode node, Schema schema, String path, List<FieldViolation> out) {
+    private Object decodeValue(JsonNode node, Schema schema, String path, List<FieldViolation> out, GenericData model) {
         LogicalType logical = schema.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal decimal) {
             return decodeDecimal(node, decimal, path, out);
         }
         switch (schema.getType()) {
             case RECORD:
-                return decodeRecord(node, schema, path, out);
+                return decodeRecord(node, schema, path, out, model);
             case UNION:
-                return decodeUnion(node, schema, path, out);
+                return decodeUnion(node, schema, path, out, model);
             case STRING:
                 if (node.isString()) {
                     return node.stringValue();
@@ -54,7 +64,7 @@ public final class JsonPayloadDecoder {
                 return fail(out, path, "expected a string, got " + describe(node));
             case ENUM:
                 if (node.isString() && schema.hasEnumSymbol(node.stringValue())) {
-                    return SpecificData.get().createEnum(node.stringValue(), schema);
+                    return model.createEnum(node.stringValue(), schema);
                 }
                 return fail(out, path, "expected one of " + schema.getEnumSymbols() + ", got " + describe(node));
             case DOUBLE:
@@ -81,9 +91,9 @@ public final class JsonPayloadDecoder {
                 }
                 return fail(out, path, "expected true or false, got " + describe(node));
             case MAP:
-                return decodeMap(node, schema, path, out);
+                return decodeMap(node, schema, path, out, model);
             case ARRAY:
-                return decodeArray(node, schema, path, out);
+                return decodeArray(node, schema, path, out, model);
             case NULL:
                 if (node.isNull()) {
                     return null;
@@ -94,18 +104,17 @@ public final class JsonPayloadDecoder {
         }
     }
 
-    private Object decodeRecord(JsonNode node, Schema schema, String path, List<FieldViolation> out) {
+    private Object decodeRecord(JsonNode node, Schema schema, String path, List<FieldViolation> out, GenericData model) {
         if (!node.isObject()) {
             return fail(out, path, "expected an object (" + schema.getName() + "), got " + describe(node));
         }
-        SpecificRecord record = (SpecificRecord) SpecificData.getForSchema(schema).newRecord(null, schema);
+        IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
         for (Schema.Field field : schema.getFields()) {
             String fieldPath = path + "." + field.name();
             JsonNode child = node.get(field.name());
             if (child == null) {
                 if (field.hasDefaultValue()) {
-                    record.put(field.pos(), SpecificData.getForSchema(schema).deepCopy(field.schema(),
-                            SpecificData.getForSchema(schema).getDefaultValue(field)));
+                    record.put(field.pos(), model.deepCopy(field.schema(), model.getDefaultValue(field)));
                 } else if (isNullable(field.schema())) {
                     record.put(field.pos(), null);
                 } else {
@@ -113,7 +122,7 @@ public final class JsonPayloadDecoder {
                 }
                 continue;
             }
-            record.put(field.pos(), decodeValue(child, field.schema(), fieldPath, out));
+            record.put(field.pos(), decodeValue(child, field.schema(), fieldPath, out, model));
         }
         for (String name : node.propertyNames()) {
             if (schema.getField(name) == null) {
@@ -124,7 +133,7 @@ public final class JsonPayloadDecoder {
         return record;
     }
 
-    private Object decodeUnion(JsonNode node, Schema schema, String path, List<FieldViolation> out) {
+    private Object decodeUnion(JsonNode node, Schema schema, String path, List<FieldViolation> out, GenericData model) {
         if (node.isNull()) {
             if (isNullable(schema)) {
                 return null;
@@ -138,7 +147,7 @@ public final class JsonPayloadDecoder {
                 continue;
             }
             List<FieldViolation> attempt = new ArrayList<>();
-            Object value = decodeValue(node, branch, path, attempt);
+            Object value = decodeValue(node, branch, path, attempt, model);
             if (attempt.isEmpty()) {
                 return value;
             }
@@ -150,24 +159,24 @@ public final class JsonPayloadDecoder {
         return null;
     }
 
-    private Object decodeMap(JsonNode node, Schema schema, String path, List<FieldViolation> out) {
+    private Object decodeMap(JsonNode node, Schema schema, String path, List<FieldViolation> out, GenericData model) {
         if (!node.isObject()) {
             return fail(out, path, "expected an object (map), got " + describe(node));
         }
         Map<String, Object> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            map.put(e.getKey(), decodeValue(e.getValue(), schema.getValueType(), path + "." + e.getKey(), out));
+            map.put(e.getKey(), decodeValue(e.getValue(), schema.getValueType(), path + "." + e.getKey(), out, model));
         }
         return map.isEmpty() ? new HashMap<>() : map;
     }
 
-    private Object decodeArray(JsonNode node, Schema schema, String path, List<FieldViolation> out) {
+    private Object decodeArray(JsonNode node, Schema schema, String path, List<FieldViolation> out, GenericData model) {
         if (!node.isArray()) {
             return fail(out, path, "expected an array, got " + describe(node));
         }
         List<Object> list = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
-            list.add(decodeValue(node.get(i), schema.getElementType(), path + "[" + i + "]", out));
+            list.add(decodeValue(node.get(i), schema.getElementType(), path + "[" + i + "]", out, model));
         }
         return list;
     }

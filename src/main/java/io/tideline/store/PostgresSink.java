@@ -1,5 +1,6 @@
 package io.tideline.store;
 
+import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -22,10 +25,12 @@ import io.tideline.config.TidelineProperties;
 import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
+import io.tideline.model.EventFamily;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
 import io.tideline.schema.AvroSerde;
+import io.tideline.schema.registry.PayloadSchemas;
 
 /**
  * Writes events, window aggregates and alerts into PostgreSQL, one transaction per batch that also moves the
@@ -38,8 +43,8 @@ public final class PostgresSink implements RecordSink {
 
     private static final String INSERT_EVENT = """
             insert into events (event_id, event_type, source, subject, partition_key, event_time, ingest_time, data,
-                                kafka_partition, kafka_offset)
-            values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                                schema_id, kafka_partition, kafka_offset)
+            values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
             on conflict (event_id) do nothing""";
     private static final String UPSERT_AGGREGATE = """
             insert into window_aggregates (scope, event_type, series_key, window_start, window_end, count, sum, min, max,
@@ -90,10 +95,12 @@ public final class PostgresSink implements RecordSink {
     private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
     private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
     private final AvroJsonEncoder json = new AvroJsonEncoder();
+    private final PayloadSchemas schemas;
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
-                        SinkDeadLetters deadLetters, PipelineMetrics metrics, Clock clock) {
+                        PayloadSchemas schemas, SinkDeadLetters deadLetters, PipelineMetrics metrics, Clock clock) {
         this.jdbc = jdbc;
+        this.schemas = schemas;
         this.transactions = transactions;
         this.topics = topics;
         this.deadLetters = deadLetters;
@@ -179,8 +186,19 @@ public final class PostgresSink implements RecordSink {
     private Object[] eventRow(EventEnvelope e, ConsumerRecord<String, byte[]> record) {
         return new Object[] {e.getId(), e.getType(), e.getSource(), e.getSubject(), e.getPartitionKey(),
                 Timestamp.from(e.getTime()), Timestamp.from(e.getIngestTime()),
-                json.encode((org.apache.avro.generic.IndexedRecord) e.getPayload()).toString(),
-                record.partition(), record.offset()};
+                json.encode(asWritten(e)).toString(), e.getPayloadSchemaId(), record.partition(), record.offset()};
+    }
+
+    /** The history keeps the payload as its producer wrote it: a newer schema version's fields included. */
+    private IndexedRecord asWritten(EventEnvelope e) {
+        if (e.getPayloadAsWritten() == null) {
+            return (IndexedRecord) e.getPayload();
+        }
+        ByteBuffer written = e.getPayloadAsWritten().duplicate();
+        byte[] framed = new byte[written.remaining()];
+        written.get(framed);
+        EventFamily family = EventFamily.of((SpecificRecord) e.getPayload());
+        return schemas.byId(e.getPayloadSchemaId(), family).decodeAsWritten(framed);
     }
 
     private static Object[] aggregateRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {

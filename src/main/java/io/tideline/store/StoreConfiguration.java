@@ -25,6 +25,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.schema.registry.PayloadSchemas;
 
 /** Wires the store stage: one consumer loop per store, reading the output of the process stage. */
 @Configuration(proxyBeanMethods = false)
@@ -60,12 +61,14 @@ public class StoreConfiguration {
     @Bean
     SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
                           StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock,
-                          CircuitBreakerRegistry sinkBreakers, KafkaProducer<String, byte[]> sinkDeadLetterProducer) {
+                          CircuitBreakerRegistry sinkBreakers, KafkaProducer<String, byte[]> sinkDeadLetterProducer,
+                          PayloadSchemas schemas) {
         List<SinkLoop> loops = new ArrayList<>();
         TidelineProperties.Sink sink = config.sink();
         SinkDeadLetters deadLetters = new SinkDeadLetters(sinkDeadLetterProducer, config.topics().deadLetter(), metrics, clock);
         if (sink.postgresEnabled()) {
-            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), deadLetters, metrics, clock);
+            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, deadLetters, metrics,
+                    clock);
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }

@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import io.tideline.schema.FieldViolation;
 import io.tideline.support.CloudEvents;
+import io.tideline.schema.registry.InMemorySchemaSource;
 import tools.jackson.databind.node.ObjectNode;
 
 class EventValidatorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-    private final EventValidator validator = new EventValidator();
+    private final EventValidator validator = new EventValidator(new InMemorySchemaSource().payloadSchemas());
 
     private static IncomingEvent incoming(ObjectNode structured) {
         return StructuredEventReader.read(structured);

@@ -22,6 +22,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.support.CloudEvents;
+import io.tideline.schema.registry.InMemorySchemaSource;
 
 /**
  * The HTTP contract of {@code POST /v1/events}: status codes and problem bodies. Kafka's own MockProducer stands in
@@ -41,7 +42,7 @@ class IngestHttpErrorMappingTest {
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         EventPublisher publisher = new EventPublisher(producer, binding, "tideline.ingest", Duration.ofSeconds(1));
         IngestController controller = new IngestController(new HttpEventReader(IngestConfiguration.eventJson(), 3),
-                new EventValidator(), publisher, new PipelineMetrics(new SimpleMeterRegistry()),
+                new EventValidator(new InMemorySchemaSource().payloadSchemas()), publisher, new PipelineMetrics(new SimpleMeterRegistry()),
                 Clock.fixed(NOW, ZoneOffset.UTC), 2048, admission);
         mvc = MockMvcBuilders.standaloneSetup(controller).setControllerAdvice(new IngestExceptionHandler()).build();
     }
@@ -158,7 +159,7 @@ class IngestHttpErrorMappingTest {
         MockProducer<String, byte[]> failing = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         IngestController controller = new IngestController(new HttpEventReader(IngestConfiguration.eventJson(), 3),
-                new EventValidator(), new EventPublisher(failing, binding, "t", Duration.ofMillis(200)),
+                new EventValidator(new InMemorySchemaSource().payloadSchemas()), new EventPublisher(failing, binding, "t", Duration.ofMillis(200)),
                 new PipelineMetrics(new SimpleMeterRegistry()), Clock.fixed(NOW, ZoneOffset.UTC), 2048, new IngestAdmission(2));
         MockMvc unavailable = MockMvcBuilders.standaloneSetup(controller).setControllerAdvice(new IngestExceptionHandler()).build();
         unavailable.perform(post("/v1/events").contentType("application/cloudevents+json")

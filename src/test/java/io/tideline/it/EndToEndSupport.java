@@ -30,6 +30,7 @@ public abstract class EndToEndSupport {
         registry.add("spring.data.redis.port", () -> TestServers.current().redisPort());
         registry.add("tideline.streams.state-dir", stateDir::toString);
         registry.add("tideline.registry.port", () -> "-1"); // the registry API is at the random main port too
+        registry.add("tideline.registry.schema-refresh", () -> "200ms"); // a test's new schema version is in use at once
         // one operational type at-least-once (not deduplicated), so both settings run in every end-to-end test
         registry.add("tideline.guarantees.metric-sample", () -> "at-least-once");
     }

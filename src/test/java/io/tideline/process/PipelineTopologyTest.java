@@ -35,6 +35,8 @@ import io.tideline.model.Payment;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroSerde;
+import io.tideline.ingest.EventValidator;
+import io.tideline.schema.registry.InMemorySchemaSource;
 import tools.jackson.databind.node.ObjectNode;
 
 class PipelineTopologyTest {
@@ -64,7 +66,8 @@ class PipelineTopologyTest {
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         Properties props = StreamsRunner.streamsProperties(config);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(PipelineTopology.build(config, binding, new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
+        driver = new TopologyTestDriver(PipelineTopology.build(config, binding,
+                new EventValidator(new InMemorySchemaSource().payloadSchemas()), new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
         TidelineProperties.Topics topics = config.topics();
         ingest = driver.createInputTopic(topics.ingest(), new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(),
@@ -318,7 +321,8 @@ class PipelineTopologyTest {
         // One sub-topology: no record waits for an internal topic's transaction to commit before it is aggregated.
         TidelineProperties config = io.tideline.support.TestConfig.defaults();
         assertThat(PipelineTopology.build(config, new KafkaCloudEventBinding(IngestConfiguration.eventJson()),
-                new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
+                new EventValidator(new InMemorySchemaSource().payloadSchemas()), new PipelineMetrics(new SimpleMeterRegistry()))
+                .describe().subtopologies()).hasSize(1);
     }
 
     /** What the aggregates topic has received once the per-type parts' emission beat has gone by. */

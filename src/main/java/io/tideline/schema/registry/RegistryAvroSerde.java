@@ -1,16 +1,11 @@
 package io.tideline.schema.registry;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -57,14 +52,7 @@ public final class RegistryAvroSerde<T extends GenericContainer> implements Serd
         String subject = strategy.subject(topic, isKey, schema);
         int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER);
-            WireFormat.writeHeader(header, id);
-            bytes.write(header.array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-            new SpecificDatumWriter<T>(schema).write(value, encoder);
-            encoder.flush();
-            return bytes.toByteArray();
+            return WireFormat.encode(id, new SpecificDatumWriter<T>(schema), value);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write a " + schema.getFullName() + " record: " + e.getMessage(), e);
         }
@@ -78,7 +66,7 @@ public final class RegistryAvroSerde<T extends GenericContainer> implements Serd
                     : new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForSchema(readerSchema));
         });
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER, data.length - WireFormat.HEADER, null));
+            return WireFormat.decode(data, reader);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read a record written with schema id " + id + ": " + e.getMessage(), e);
         }

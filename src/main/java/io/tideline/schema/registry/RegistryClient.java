@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Redpanda's). Ids and schemas never change once assigned, so both directions are cached for the life of the
  * client: after the first record of a schema, serializing costs no round trip.
  */
-public final class RegistryClient {
+public final class RegistryClient implements SchemaSource {
 
     /** The registry refused a request; {@link #errorCode()} is Confluent's code (e.g. 409 incompatible). */
     public static final class RegistryClientException extends RuntimeException {
@@ -60,6 +61,28 @@ public final class RegistryClient {
     public int lookup(String subject, Schema schema) {
         return ids.computeIfAbsent(subject + '\u0000' + schema, k ->
                 send("POST", "subjects/" + subject, schemaBody(schema)).get("id").asInt());
+    }
+
+    @Override
+    public Schema byId(int id) {
+        return schema(id);
+    }
+
+    /** Not cached: the newest version is what changes. */
+    @Override
+    public Optional<Registered> latest(String subject) {
+        try {
+            JsonNode answer = send("GET", "subjects/" + subject + "/versions/latest", null);
+            Schema schema = new Schema.Parser().parse(answer.get("schema").asString());
+            int id = answer.get("id").asInt();
+            schemas.putIfAbsent(id, schema);
+            return Optional.of(new Registered(id, schema));
+        } catch (RegistryClientException e) {
+            if (e.errorCode() == 40401 || e.errorCode() == 40402) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public Schema schema(int id) {

@@ -1,5 +1,7 @@
 package io.tideline.schema.registry;
 
+import java.util.Locale;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -16,6 +18,15 @@ public class RegistryConfiguration {
     @Bean
     SchemaRegistry schemaRegistry(JdbcTemplate jdbc, TransactionTemplate tx) {
         return new SchemaRegistry(jdbc, tx);
+    }
+
+    /** Ingest and the pipeline read event schemas from the external registry if one is configured, else this one. */
+    @Bean
+    PayloadSchemas payloadSchemas(SchemaRegistry builtIn, TidelineProperties config) {
+        String url = config.registry().url();
+        SchemaSource source = url.isBlank() ? new BuiltInSchemaSource(builtIn) : new RegistryClient(url);
+        return new PayloadSchemas(source, SubjectNameStrategy.valueOf(config.registry().subjectStrategy().toUpperCase(Locale.ROOT)),
+                config.topics().ingest(), config.registry().schemaRefresh());
     }
 
     @Bean
