@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.tideline.model.EventEnvelope;
 import io.tideline.schema.AvroSerde;
+import io.tideline.schema.registry.WireFormat;
 import io.tideline.store.ReadModelKeys;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -42,7 +44,9 @@ final class Observers {
                 consumer.seekToEnd(partitions);
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        recorder.record(envelopes.fromBytes(r.value()).getTime().toEpochMilli(), LatencyRecorder.nowMicros());
+                        // Written by this very build: the schema the id names is the one compiled here.
+                        byte[] avro = Arrays.copyOfRange(r.value(), WireFormat.HEADER, r.value().length);
+                        recorder.record(envelopes.fromBytes(avro).getTime().toEpochMilli(), LatencyRecorder.nowMicros());
                     }
                 }
             }

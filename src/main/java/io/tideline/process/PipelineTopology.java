@@ -19,13 +19,12 @@ import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
 import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
-import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.Payment;
-import io.tideline.model.WindowAggregate;
 import io.tideline.model.internal.SeriesStats;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroSerde;
+import io.tideline.schema.registry.TopicSerdes;
 
 /**
  * Builds Tideline's processing topology:
@@ -43,12 +42,11 @@ public final class PipelineTopology {
     }
 
     public static Topology build(TidelineProperties config, KafkaCloudEventBinding binding, EventValidator validator,
-                                 PipelineMetrics metrics) {
+                                 TopicSerdes topicSerdes, PipelineMetrics metrics) {
         TidelineProperties.Topics topics = config.topics();
         TidelineProperties.Streams streams = config.streams();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
-        AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
 
         StreamsBuilder builder = new StreamsBuilder();
         // Not cached: every id is new, so a cache would fold nothing and only move the writes into a burst at each
@@ -84,17 +82,16 @@ public final class PipelineTopology {
                 .mapValues(Normalized::event, Named.as("envelope"))
                 .processValues(() -> new Deduplicator(streams.dedupeRetention(),
                         type -> config.guaranteeOf(type) == Guarantee.EXACTLY_ONCE, metrics), Named.as("dedupe"), Deduplicator.STORE);
-        events.to(topics.events(), Produced.with(strings, envelopes).withName("events-sink"));
+        events.to(topics.events(), Produced.with(strings, topicSerdes.events()).withName("events-sink"));
 
         events.process(() -> new WindowedSeriesAggregator(streams.window(), streams.grace(), streams.typeEmitInterval(), metrics),
                         Named.as("aggregate"), WindowedSeriesAggregator.STORE, WindowedSeriesAggregator.TYPE_PARTS_STORE)
-                .to(topics.aggregates(), Produced.with(strings, AvroSerde.<WindowAggregate>of(WindowAggregate.getClassSchema()))
-                        .withName("aggregates-sink"));
+                .to(topics.aggregates(), Produced.with(strings, topicSerdes.aggregates()).withName("aggregates-sink"));
 
         events.filter((key, event) -> event.getPayload() instanceof Payment, Named.as("payments"))
                 .processValues(() -> new PaymentAnomalyDetector(config.anomaly(), metrics), Named.as("payment-anomaly"),
                         PaymentAnomalyDetector.STORE)
-                .to(topics.alerts(), Produced.with(strings, AvroSerde.<Alert>of(Alert.getClassSchema())).withName("alerts-sink"));
+                .to(topics.alerts(), Produced.with(strings, topicSerdes.alerts()).withName("alerts-sink"));
 
         return builder.build();
     }

@@ -16,6 +16,7 @@ import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.registry.PayloadSchemas;
+import io.tideline.schema.registry.TopicSerdes;
 
 /** Wires the process stage: creates the topics, builds the topology and runs it. */
 @Configuration(proxyBeanMethods = false)
@@ -23,8 +24,8 @@ public class ProcessConfiguration {
 
     @Bean
     Topology pipelineTopology(TidelineProperties config, KafkaCloudEventBinding binding, PayloadSchemas schemas,
-                              PipelineMetrics metrics) {
-        return PipelineTopology.build(config, binding, new EventValidator(schemas), metrics);
+                              TopicSerdes topicSerdes, PipelineMetrics metrics) {
+        return PipelineTopology.build(config, binding, new EventValidator(schemas), topicSerdes, metrics);
     }
 
     @Bean(destroyMethod = "close")

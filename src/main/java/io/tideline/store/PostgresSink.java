@@ -17,6 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,8 +30,8 @@ import io.tideline.model.EventFamily;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
-import io.tideline.schema.AvroSerde;
 import io.tideline.schema.registry.PayloadSchemas;
+import io.tideline.schema.registry.TopicSerdes;
 
 /**
  * Writes events, window aggregates and alerts into PostgreSQL, one transaction per batch that also moves the
@@ -91,15 +92,19 @@ public final class PostgresSink implements RecordSink {
     private final Timer latency;
     private final Clock clock;
     private final SinkDeadLetters deadLetters;
-    private final AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
-    private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
-    private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
+    private final Deserializer<EventEnvelope> envelopes;
+    private final Deserializer<WindowAggregate> aggregates;
+    private final Deserializer<Alert> alerts;
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private final PayloadSchemas schemas;
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
-                        PayloadSchemas schemas, SinkDeadLetters deadLetters, PipelineMetrics metrics, Clock clock) {
+                        PayloadSchemas schemas, TopicSerdes topicSerdes, SinkDeadLetters deadLetters, PipelineMetrics metrics,
+                        Clock clock) {
         this.jdbc = jdbc;
+        this.envelopes = topicSerdes.events().deserializer();
+        this.aggregates = topicSerdes.aggregates().deserializer();
+        this.alerts = topicSerdes.alerts().deserializer();
         this.schemas = schemas;
         this.transactions = transactions;
         this.topics = topics;

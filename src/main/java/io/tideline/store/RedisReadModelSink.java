@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
@@ -31,7 +32,7 @@ import io.tideline.model.Alert;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
-import io.tideline.schema.AvroSerde;
+import io.tideline.schema.registry.TopicSerdes;
 
 /**
  * Maintains the low-latency read models in Redis: the latest window of every series (of every part of a type's
@@ -55,15 +56,17 @@ public final class RedisReadModelSink implements RecordSink {
     private final SinkDeadLetters deadLetters;
     private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
     private final byte[] applyAlert = script("redis/apply-alert.lua");
-    private final AvroSerde<WindowAggregate> aggregates = AvroSerde.of(WindowAggregate.getClassSchema());
-    private final AvroSerde<Alert> alerts = AvroSerde.of(Alert.getClassSchema());
+    private final Deserializer<WindowAggregate> aggregates;
+    private final Deserializer<Alert> alerts;
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private volatile String epoch;
 
     public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
-                              ReadModelListener listener, SinkDeadLetters deadLetters, PipelineMetrics metrics,
-                              Clock clock) {
+                              ReadModelListener listener, TopicSerdes topicSerdes, SinkDeadLetters deadLetters,
+                              PipelineMetrics metrics, Clock clock) {
         this.redis = redis;
+        this.aggregates = topicSerdes.aggregates().deserializer();
+        this.alerts = topicSerdes.alerts().deserializer();
         this.deadLetters = deadLetters;
         this.offsetsKey = ReadModelKeys.offsets(NAME);
         this.topics = topics;

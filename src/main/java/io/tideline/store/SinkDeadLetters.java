@@ -9,14 +9,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.process.DeadLetterHeaders;
-import io.tideline.schema.AvroSerde;
 
 /**
  * Takes a record a sink cannot read (written by another version of Tideline, or not by Tideline at all) out of
@@ -43,11 +44,15 @@ public final class SinkDeadLetters {
         this.clock = clock;
     }
 
-    /** The record's value read with the serde, or null once it has been dead-lettered. */
-    public <T extends org.apache.avro.specific.SpecificRecord> T decode(String sink, ConsumerRecord<String, byte[]> record, AvroSerde<T> serde) {
+    /**
+     * The record's value read with the serde, or null once it has been dead-lettered. Only a record that cannot be
+     * read is; a registry that cannot be reached to say how to read it fails the batch, to be retried.
+     */
+    public <T extends org.apache.avro.specific.SpecificRecord> T decode(String sink, ConsumerRecord<String, byte[]> record,
+                                                                        Deserializer<T> serde) {
         try {
-            return serde.fromBytes(record.value());
-        } catch (RuntimeException e) {
+            return serde.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
             deadLetter(sink, record, e);
             return null;
         }

@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.registry.PayloadSchemas;
+import io.tideline.schema.registry.TopicSerdes;
 
 /** Wires the store stage: one consumer loop per store, reading the output of the process stage. */
 @Configuration(proxyBeanMethods = false)
@@ -62,19 +63,19 @@ public class StoreConfiguration {
     SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
                           StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock,
                           CircuitBreakerRegistry sinkBreakers, KafkaProducer<String, byte[]> sinkDeadLetterProducer,
-                          PayloadSchemas schemas) {
+                          PayloadSchemas schemas, TopicSerdes topicSerdes) {
         List<SinkLoop> loops = new ArrayList<>();
         TidelineProperties.Sink sink = config.sink();
         SinkDeadLetters deadLetters = new SinkDeadLetters(sinkDeadLetterProducer, config.topics().deadLetter(), metrics, clock);
         if (sink.postgresEnabled()) {
-            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, deadLetters, metrics,
-                    clock);
+            PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, topicSerdes, deadLetters,
+                    metrics, clock);
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
             RedisReadModelSink readModel = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener,
-                    deadLetters, metrics, clock);
+                    topicSerdes, deadLetters, metrics, clock);
             loops.add(new SinkLoop(consumer(config, readModel.name(), sink.readModelIsolation(), metrics), readModel,
                     sinkBreakers.circuitBreaker(readModel.name()), metrics));
         }

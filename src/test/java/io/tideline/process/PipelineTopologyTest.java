@@ -34,9 +34,9 @@ import io.tideline.model.EventEnvelope;
 import io.tideline.model.Payment;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
-import io.tideline.schema.AvroSerde;
 import io.tideline.ingest.EventValidator;
 import io.tideline.schema.registry.InMemorySchemaSource;
+import io.tideline.schema.registry.TopicSerdes;
 import tools.jackson.databind.node.ObjectNode;
 
 class PipelineTopologyTest {
@@ -47,6 +47,9 @@ class PipelineTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private InMemorySchemaSource registry;
+    /** The events topic's records as written (the same queue as {@code events}: a test reads one or the other). */
+    private TestOutputTopic<String, byte[]> rawEvents;
     private TestInputTopic<byte[], byte[]> ingest;
     private TestOutputTopic<String, EventEnvelope> events;
     private TestOutputTopic<String, WindowAggregate> aggregates;
@@ -66,16 +69,17 @@ class PipelineTopologyTest {
         KafkaCloudEventBinding binding = new KafkaCloudEventBinding(IngestConfiguration.eventJson());
         Properties props = StreamsRunner.streamsProperties(config);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(PipelineTopology.build(config, binding,
-                new EventValidator(new InMemorySchemaSource().payloadSchemas()), new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
+        registry = new InMemorySchemaSource();
+        TopicSerdes topicSerdes = new TopicSerdes(registry, config.topics());
+
+        driver = new TopologyTestDriver(PipelineTopology.build(config, binding, new EventValidator(registry.payloadSchemas()),
+                topicSerdes, new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
         TidelineProperties.Topics topics = config.topics();
         ingest = driver.createInputTopic(topics.ingest(), new ByteArraySerializer(), new ByteArraySerializer());
-        events = driver.createOutputTopic(topics.events(), new StringDeserializer(),
-                AvroSerde.<EventEnvelope>of(EventEnvelope.getClassSchema()).deserializer());
-        aggregates = driver.createOutputTopic(topics.aggregates(), new StringDeserializer(),
-                AvroSerde.<WindowAggregate>of(WindowAggregate.getClassSchema()).deserializer());
-        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(),
-                AvroSerde.<Alert>of(Alert.getClassSchema()).deserializer());
+        events = driver.createOutputTopic(topics.events(), new StringDeserializer(), topicSerdes.events().deserializer());
+        rawEvents = driver.createOutputTopic(topics.events(), new StringDeserializer(), new ByteArrayDeserializer());
+        aggregates = driver.createOutputTopic(topics.aggregates(), new StringDeserializer(), topicSerdes.aggregates().deserializer());
+        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), topicSerdes.alerts().deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -107,6 +111,17 @@ class PipelineTopologyTest {
         assertThat(payment.getAmount()).isEqualByComparingTo("12.50");
         assertThat(events.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void outputIsInTheRegistrysWireFormatUnderTheTopicsSubject() {
+        sendBinary("acct-1", payment("e1", "acct-1", "12.50", T0));
+
+        byte[] value = rawEvents.readValue();
+        assertThat(value[0]).isZero();
+        int id = java.nio.ByteBuffer.wrap(value, 1, 4).getInt();
+        assertThat(id).isEqualTo(registry.lookup("tideline.events-value", EventEnvelope.getClassSchema()));
+        assertThat(registry.byId(id)).isEqualTo(EventEnvelope.getClassSchema());
     }
 
     @Test
@@ -320,9 +335,10 @@ class PipelineTopologyTest {
     void aggregatesNeedNoRepartitionTopic() {
         // One sub-topology: no record waits for an internal topic's transaction to commit before it is aggregated.
         TidelineProperties config = io.tideline.support.TestConfig.defaults();
+        InMemorySchemaSource registry = new InMemorySchemaSource();
         assertThat(PipelineTopology.build(config, new KafkaCloudEventBinding(IngestConfiguration.eventJson()),
-                new EventValidator(new InMemorySchemaSource().payloadSchemas()), new PipelineMetrics(new SimpleMeterRegistry()))
-                .describe().subtopologies()).hasSize(1);
+                new EventValidator(registry.payloadSchemas()), new TopicSerdes(registry, config.topics()),
+                new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
     }
 
     /** What the aggregates topic has received once the per-type parts' emission beat has gone by. */

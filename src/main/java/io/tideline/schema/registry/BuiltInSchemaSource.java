@@ -15,7 +15,21 @@ final class BuiltInSchemaSource implements SchemaSource {
 
     @Override
     public Schema byId(int id) {
-        return new Schema.Parser().parse(registry.schema(id));
+        try {
+            return new Schema.Parser().parse(registry.schema(id));
+        } catch (RegistryException e) {
+            throw new SchemaNotFoundException(id, e);
+        }
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        return registry.register(subject, schema.toString(), SchemaRegistry.AVRO);
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        return registry.lookup(subject, schema.toString(), SchemaRegistry.AVRO, false).id();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.tideline.schema.registry;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Map;
 
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import io.tideline.config.TidelineProperties;
 import io.tideline.model.EventFamily;
 
 /**
- * Registers each event family's payload schema at start-up. Registering a schema a subject already holds is a
+ * Registers each event family's payload schema, and the schema of each topic the pipeline writes, at start-up. Registering a schema a subject already holds is a
  * no-op, so every instance does it on every start; a schema that is incompatible with what the registry holds
  * stops the start-up, with the registry's reasons, before the pipeline produces anything with it.
  */
@@ -24,26 +24,18 @@ final class EventSchemaRegistration implements ApplicationRunner {
     private static final Duration UNAVAILABLE_FOR_AT_MOST = Duration.ofMinutes(2);
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
-    /** Registers a schema under a subject, answering its id: the built-in registry, or an external one by URL. */
-    interface Registrar {
-        int register(String subject, Schema schema);
-    }
-
-    private final Registrar registry;
+    private final SchemaSource registry;
     private final String where;
     private final SubjectNameStrategy strategy;
     private final String topic;
+    private final TopicSerdes topicSerdes;
 
-    EventSchemaRegistration(SchemaRegistry builtIn, TidelineProperties config) {
-        String url = config.registry().url();
-        if (url.isBlank()) {
-            this.registry = (subject, schema) -> builtIn.register(subject, schema.toString(), SchemaRegistry.AVRO);
-            this.where = "the built-in registry";
-        } else {
-            this.registry = new RegistryClient(url)::register;
-            this.where = url;
-        }
-        this.strategy = SubjectNameStrategy.valueOf(config.registry().subjectStrategy().toUpperCase(Locale.ROOT));
+    EventSchemaRegistration(SchemaSource registry, TopicSerdes topicSerdes, SubjectNameStrategy strategy,
+                            TidelineProperties config) {
+        this.registry = registry;
+        this.topicSerdes = topicSerdes;
+        this.where = config.registry().url().isBlank() ? "the built-in registry" : config.registry().url();
+        this.strategy = strategy;
         this.topic = config.topics().ingest();
     }
 
@@ -53,6 +45,11 @@ final class EventSchemaRegistration implements ApplicationRunner {
             String subject = strategy.subject(topic, false, family.schema());
             int id = registerWhenReachable(subject, family.schema());
             log.info("event type {}: schema id {} under subject {} in {}", family.type(), id, subject, where);
+        }
+        for (Map.Entry<String, Schema> output : topicSerdes.schemasByTopic().entrySet()) {
+            String subject = TopicSerdes.subject(output.getKey());
+            int id = registerWhenReachable(subject, output.getValue());
+            log.info("topic {}: schema id {} under subject {} in {}", output.getKey(), id, subject, where);
         }
     }
 

@@ -30,15 +30,23 @@ public final class RegistryAvroSerde<T extends GenericContainer> implements Serd
         TrustedModelClasses.ensure();
     }
 
-    private final RegistryClient registry;
+    private final SchemaSource registry;
     private final SubjectNameStrategy strategy;
     private final boolean isKey;
     private final boolean autoRegister;
     private final Schema readerSchema;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+    /** What a record's schema was written as in a topic: hit on every record, so keyed by the schema instance. */
+    private final Map<Written, Writer<T>> writers = new ConcurrentHashMap<>();
+
+    private record Written(String topic, Schema schema) {
+    }
+
+    private record Writer<T>(int id, SpecificDatumWriter<T> writer) {
+    }
 
     /** @param readerSchema the schema records are read as; {@code null} to read each record with its writer's schema */
-    public RegistryAvroSerde(RegistryClient registry, SubjectNameStrategy strategy, boolean isKey, boolean autoRegister,
+    public RegistryAvroSerde(SchemaSource registry, SubjectNameStrategy strategy, boolean isKey, boolean autoRegister,
                              Schema readerSchema) {
         this.registry = registry;
         this.strategy = strategy;
@@ -49,10 +57,13 @@ public final class RegistryAvroSerde<T extends GenericContainer> implements Serd
 
     public byte[] serialize(String topic, T value) {
         Schema schema = value.getSchema();
-        String subject = strategy.subject(topic, isKey, schema);
-        int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
         try {
-            return WireFormat.encode(id, new SpecificDatumWriter<T>(schema), value);
+            Writer<T> writer = writers.computeIfAbsent(new Written(topic, schema), w -> {
+                String subject = strategy.subject(topic, isKey, schema);
+                int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+                return new Writer<>(id, new SpecificDatumWriter<>(schema));
+            });
+            return WireFormat.encode(writer.id(), writer.writer(), value);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write a " + schema.getFullName() + " record: " + e.getMessage(), e);
         }
@@ -60,11 +71,20 @@ public final class RegistryAvroSerde<T extends GenericContainer> implements Serd
 
     public T deserialize(byte[] data) {
         int id = WireFormat.schemaId(data);
-        SpecificDatumReader<T> reader = readers.computeIfAbsent(id, k -> {
-            Schema writer = registry.schema(id);
-            return readerSchema == null ? new SpecificDatumReader<>(writer)
+        SpecificDatumReader<T> reader = readers.get(id);
+        if (reader == null) {
+            Schema writer;
+            try {
+                writer = registry.byId(id);
+            } catch (SchemaSource.SchemaNotFoundException e) {
+                throw new SerializationException(e.getMessage(), e);
+            }
+            // Any other failure means the registry did not answer: no fault of the record, which must not be treated as
+            // unreadable (dead-lettered) for it; the exception goes up as it is, for the caller to retry.
+            reader = readerSchema == null ? new SpecificDatumReader<>(writer)
                     : new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForSchema(readerSchema));
-        });
+            readers.putIfAbsent(id, reader);
+        }
         try {
             return WireFormat.decode(data, reader);
         } catch (IOException | RuntimeException e) {

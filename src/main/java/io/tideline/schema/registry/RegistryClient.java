@@ -48,6 +48,7 @@ public final class RegistryClient implements SchemaSource {
     }
 
     /** Registers the schema under the subject if it is not there yet; either way answers its id. */
+    @Override
     public int register(String subject, Schema schema) {
         return ids.computeIfAbsent(subject + '\u0000' + schema, k -> {
             JsonNode answer = send("POST", "subjects/" + subject + "/versions", schemaBody(schema));
@@ -58,6 +59,7 @@ public final class RegistryClient implements SchemaSource {
     }
 
     /** The id of a schema already registered under the subject, without registering it. */
+    @Override
     public int lookup(String subject, Schema schema) {
         return ids.computeIfAbsent(subject + '\u0000' + schema, k ->
                 send("POST", "subjects/" + subject, schemaBody(schema)).get("id").asInt());
@@ -65,7 +67,14 @@ public final class RegistryClient implements SchemaSource {
 
     @Override
     public Schema byId(int id) {
-        return schema(id);
+        try {
+            return schema(id);
+        } catch (RegistryClientException e) {
+            if (e.errorCode() == 40403) {
+                throw new SchemaNotFoundException(id, e);
+            }
+            throw e;
+        }
     }
 
     /** Not cached: the newest version is what changes. */

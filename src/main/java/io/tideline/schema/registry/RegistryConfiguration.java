@@ -20,13 +20,21 @@ public class RegistryConfiguration {
         return new SchemaRegistry(jdbc, tx);
     }
 
-    /** Ingest and the pipeline read event schemas from the external registry if one is configured, else this one. */
+    /** Tideline's components use the external registry if one is configured, else this one. */
     @Bean
-    PayloadSchemas payloadSchemas(SchemaRegistry builtIn, TidelineProperties config) {
+    SchemaSource schemaSource(SchemaRegistry builtIn, TidelineProperties config) {
         String url = config.registry().url();
-        SchemaSource source = url.isBlank() ? new BuiltInSchemaSource(builtIn) : new RegistryClient(url);
-        return new PayloadSchemas(source, SubjectNameStrategy.valueOf(config.registry().subjectStrategy().toUpperCase(Locale.ROOT)),
-                config.topics().ingest(), config.registry().schemaRefresh());
+        return url.isBlank() ? new BuiltInSchemaSource(builtIn) : new RegistryClient(url);
+    }
+
+    @Bean
+    PayloadSchemas payloadSchemas(SchemaSource source, TidelineProperties config) {
+        return new PayloadSchemas(source, strategy(config), config.topics().ingest(), config.registry().schemaRefresh());
+    }
+
+    @Bean
+    TopicSerdes topicSerdes(SchemaSource source, TidelineProperties config) {
+        return new TopicSerdes(source, config.topics());
     }
 
     @Bean
@@ -37,7 +45,11 @@ public class RegistryConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "tideline.registry.register-event-schemas", matchIfMissing = true)
-    EventSchemaRegistration eventSchemaRegistration(SchemaRegistry registry, TidelineProperties config) {
-        return new EventSchemaRegistration(registry, config);
+    EventSchemaRegistration eventSchemaRegistration(SchemaSource source, TopicSerdes topicSerdes, TidelineProperties config) {
+        return new EventSchemaRegistration(source, topicSerdes, strategy(config), config);
+    }
+
+    private static SubjectNameStrategy strategy(TidelineProperties config) {
+        return SubjectNameStrategy.valueOf(config.registry().subjectStrategy().toUpperCase(Locale.ROOT));
     }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class WireFormat {
 
     static final byte MAGIC = 0;
-    static final int HEADER = 5;
+    public static final int HEADER = 5;
 
     private WireFormat() {
     }

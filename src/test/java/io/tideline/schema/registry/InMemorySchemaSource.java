@@ -27,8 +27,13 @@ public final class InMemorySchemaSource implements SchemaSource {
         }
     }
 
-    /** Registers a new version under the subject; answers its id. */
+    /** Registers the schema as the subject's new version unless it is its newest already; answers its id. */
+    @Override
     public synchronized int register(String subject, Schema schema) {
+        Optional<Registered> latest = latest(subject);
+        if (latest.isPresent() && latest.get().schema().equals(schema)) {
+            return latest.get().id();
+        }
         byId.add(schema);
         int id = byId.size();
         subjects.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
@@ -36,9 +41,19 @@ public final class InMemorySchemaSource implements SchemaSource {
     }
 
     @Override
+    public synchronized int lookup(String subject, Schema schema) {
+        for (int id : subjects.getOrDefault(subject, List.of())) {
+            if (byId(id).equals(schema)) {
+                return id;
+            }
+        }
+        throw new IllegalArgumentException("not registered under " + subject);
+    }
+
+    @Override
     public synchronized Schema byId(int id) {
         if (id < 1 || id > byId.size()) {
-            throw new IllegalArgumentException("no schema with id " + id);
+            throw new SchemaNotFoundException(id, null);
         }
         return byId.get(id - 1);
     }
