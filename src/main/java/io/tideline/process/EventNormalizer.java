@@ -1,5 +1,6 @@
 package io.tideline.process;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.tideline.ingest.EventValidator;
@@ -15,6 +18,7 @@ import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.model.EventEnvelope;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.FieldViolation;
+import io.tideline.schema.registry.PayloadSchemas;
 
 /**
  * First step of the topology: reads a CloudEvent from the ingest topic (any Kafka client, either binding mode),
@@ -22,6 +26,9 @@ import io.tideline.schema.FieldViolation;
  * are in event time. Nothing thrown here may stop the partition: every failure becomes a rejection.
  */
 final class EventNormalizer implements Processor<byte[], byte[], String, Normalized> {
+
+    private static final Logger log = LoggerFactory.getLogger(EventNormalizer.class);
+    private static final Duration SCHEMA_WAIT = Duration.ofMinutes(1);
 
     private final KafkaCloudEventBinding binding;
     private final EventValidator validator;
@@ -44,8 +51,7 @@ final class EventNormalizer implements Processor<byte[], byte[], String, Normali
     @Override
     public void process(Record<byte[], byte[]> record) {
         try {
-            EventEnvelope event = validator.validate(binding.read(record.headers(), record.value()),
-                    Instant.ofEpochMilli(record.timestamp()));
+            EventEnvelope event = validate(record);
             boolean misrouted = record.key() == null || !Arrays.equals(record.key(), utf8(event.getPartitionKey()));
             valid.increment();
             context.forward(record.withKey(event.getPartitionKey())
@@ -55,6 +61,31 @@ final class EventNormalizer implements Processor<byte[], byte[], String, Normali
             reject(record, e.getMessage(), e, e.violations());
         } catch (RuntimeException e) {
             reject(record, "processing failed: " + e, e, List.of());
+        }
+    }
+
+    /**
+     * A schema version the process has not read yet (a producer's new one) while the registry is unreachable: the
+     * event may well be valid, so it is not rejected for that — the partition waits (up to a minute; a rejection
+     * after that keeps the event, re-drivable, in the dead-letter topic).
+     */
+    private EventEnvelope validate(Record<byte[], byte[]> record) {
+        long deadline = System.nanoTime() + SCHEMA_WAIT.toNanos();
+        while (true) {
+            try {
+                return validator.validate(binding.read(record.headers(), record.value()), Instant.ofEpochMilli(record.timestamp()));
+            } catch (PayloadSchemas.SchemaUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("waiting for the schema registry to validate an event: {}", e.getMessage());
+                try {
+                    Thread.sleep(1000); // a backoff between attempts, not a wait for a condition
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

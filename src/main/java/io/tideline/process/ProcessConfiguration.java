@@ -15,6 +15,7 @@ import io.tideline.config.TidelineProperties;
 import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.schema.registry.PayloadSchemaWarmup;
 import io.tideline.schema.registry.PayloadSchemas;
 import io.tideline.schema.registry.TopicSerdes;
 
@@ -26,6 +27,12 @@ public class ProcessConfiguration {
     Topology pipelineTopology(TidelineProperties config, KafkaCloudEventBinding binding, PayloadSchemas schemas,
                               TopicSerdes topicSerdes, PipelineMetrics metrics) {
         return PipelineTopology.build(config, binding, new EventValidator(schemas), topicSerdes, metrics);
+    }
+
+    /** Ingest and the pipeline validate every event against a schema: they start with all of them read. */
+    @Bean
+    PayloadSchemaWarmup payloadSchemaWarmup(PayloadSchemas schemas) {
+        return new PayloadSchemaWarmup(schemas);
     }
 
     @Bean(destroyMethod = "close")
