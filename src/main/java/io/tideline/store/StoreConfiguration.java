@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
@@ -50,6 +52,16 @@ public class StoreConfiguration {
     }
 
     /** Shared by the sinks for records they cannot read; closed after them (beans close in reverse order). */
+    /**
+     * Lettuce queues commands while it reconnects, by default: a read-model write made during a Redis outage could
+     * then wait for Redis to return instead of failing — and the sink, seeing no failure, would neither open its
+     * breaker nor re-read the (lost) read model's offsets. Rejected at once, the write fails like any store write.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer failFastWhileRedisIsDown() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
     @Bean(destroyMethod = "close")
     KafkaProducer<String, byte[]> sinkDeadLetterProducer(TidelineProperties config) {
         return new KafkaProducer<>(Map.of(

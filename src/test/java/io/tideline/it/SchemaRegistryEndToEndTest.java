@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import io.tideline.model.EventFamily;
@@ -218,14 +219,15 @@ class SchemaRegistryEndToEndTest extends EndToEndSupport {
         GenericRecord incompatible = new GenericData.Record(new Schema.Parser().parse(REQUIRED_FIELD));
         incompatible.put("amount", "1.00");
         incompatible.put("note", "required");
-        assertThatThrownBy(() -> producer.serialize(topic, incompatible))
-                .isInstanceOfSatisfying(RegistryClient.RegistryClientException.class, e -> {
+        // as Confluent's serializer: a SerializationException (what a producer's send throws) with the registry's answer
+        assertThatThrownBy(() -> producer.serialize(topic, incompatible)).isInstanceOf(SerializationException.class)
+                .cause().isInstanceOfSatisfying(RegistryClient.RegistryClientException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(409);
                     assertThat(e.getMessage()).contains("'note'");
                 });
         RegistryAvroSerde<GenericRecord> lookupOnly = new RegistryAvroSerde<>(new RegistryClient(url), SubjectNameStrategy.RECORD_NAME,
                 false, false, null);
-        assertThatThrownBy(() -> lookupOnly.serialize(topic, old)).isInstanceOfSatisfying(RegistryClient.RegistryClientException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(40401));
+        assertThatThrownBy(() -> lookupOnly.serialize(topic, old)).isInstanceOf(SerializationException.class).cause()
+                .isInstanceOfSatisfying(RegistryClient.RegistryClientException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
     }
 }

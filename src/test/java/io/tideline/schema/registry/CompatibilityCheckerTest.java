@@ -75,6 +75,19 @@ class CompatibilityCheckerTest {
     }
 
     @Test
+    void forwardTransitiveAlsoAsksTheOlderVersionsToReadTheNewData() {
+        // version 2 gave amount a default, so it can read data without one; version 1 (no default) cannot
+        Schema amountWithDefault = record("{\"name\":\"amount\",\"type\":\"string\",\"default\":\"0\"}");
+        assertThat(check(WITHOUT_AMOUNT, CompatibilityLevel.FORWARD, V1, amountWithDefault)).isEmpty();
+        assertThat(check(WITHOUT_AMOUNT, CompatibilityLevel.FORWARD_TRANSITIVE, V1, amountWithDefault)).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.version()).isEqualTo(1);
+                    assertThat(p.type()).isEqualTo("READER_FIELD_MISSING_DEFAULT_VALUE");
+                    assertThat(p.field()).isEqualTo("amount");
+                });
+    }
+
+    @Test
     void problemsInsideNestedRecordsAndUnionsNameTheFieldPath() {
         Schema reader = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Outer\",\"fields\":["
                 + "{\"name\":\"id\",\"type\":\"string\"},"
