@@ -101,18 +101,21 @@ final class Observers {
             try {
                 HttpResponse<java.util.stream.Stream<String>> response = http.send(HttpRequest.newBuilder(
                         URI.create(baseUrl + "/v1/stream")).build(), HttpResponse.BodyHandlers.ofLines());
-                String event = null;
-                var lines = response.body().iterator();
-                while (running.get() && lines.hasNext()) {
-                    String line = lines.next();
-                    if (line.startsWith("event:")) {
-                        event = line.substring(6).trim();
-                    } else if (line.startsWith("data:") && "aggregates".equals(event)) {
-                        long observed = LatencyRecorder.nowMicros();
-                        for (JsonNode a : json.readTree(line.substring(5))) {
-                            if ("KEY".equals(a.get("scope").asString())) {
-                                recorder.seriesVisible(a.get("eventType").asString() + "|" + a.get("seriesKey").asString(),
-                                        java.time.Instant.parse(a.get("lastEventTime").asString()).toEpochMilli(), observed);
+                // Closed when the run ends: a connection left open and unread would pile up at the server.
+                try (java.util.stream.Stream<String> body = response.body()) {
+                    String event = null;
+                    var lines = body.iterator();
+                    while (running.get() && lines.hasNext()) {
+                        String line = lines.next();
+                        if (line.startsWith("event:")) {
+                            event = line.substring(6).trim();
+                        } else if (line.startsWith("data:") && "aggregates".equals(event)) {
+                            long observed = LatencyRecorder.nowMicros();
+                            for (JsonNode a : json.readTree(line.substring(5))) {
+                                if ("KEY".equals(a.get("scope").asString())) {
+                                    recorder.seriesVisible(a.get("eventType").asString() + "|" + a.get("seriesKey").asString(),
+                                            java.time.Instant.parse(a.get("lastEventTime").asString()).toEpochMilli(), observed);
+                                }
                             }
                         }
                     }

@@ -77,6 +77,7 @@ public final class ChaosRun {
                 // a random moment within the fault's slot; the faults are the scenario, not synchronisation
                 long at = start + slot * (i + 1) - slot / 2 + (long) (random.nextDouble() * slot / 2);
                 sleepUntil(at);
+                requireAllUp(processes, work);
                 Fault fault = plan.get(i);
                 inject(fault, processes, load, random);
                 injected.merge(fault, 1, Integer::sum);
@@ -87,6 +88,7 @@ public final class ChaosRun {
             load.finish(120_000);
             loadThread.join();
             say("%d events accepted by Kafka; draining and verifying", truth.size());
+            requireAllUp(processes, work);
 
             ChaosVerifier verifier = new ChaosVerifier(processes, DEAD_LETTER_TOPIC);
             ChaosVerifier.Figures figures = null;
@@ -116,6 +118,19 @@ public final class ChaosRun {
             processes.close();
         }
         System.exit(exit);
+    }
+
+    /**
+     * A part restarted by a fault must stay up: one that came back and then died would otherwise surface only as a
+     * verification timing out, long after, with no word of why.
+     */
+    private static void requireAllUp(LocalDeployment processes, Path work) {
+        Map<Part, Integer> exited = processes.exited();
+        if (!exited.isEmpty()) {
+            throw new IllegalStateException("FAILED: " + exited.entrySet().stream()
+                    .map(e -> e.getKey() + " exited with code " + e.getValue()).toList()
+                    + " on its own; see its log in " + work);
+        }
     }
 
     private static void inject(Fault fault, LocalDeployment processes, ChaosLoad load, Random random) throws Exception {

@@ -128,6 +128,17 @@ public final class LocalDeployment implements AutoCloseable {
         return List.copyOf(found.values());
     }
 
+    /** Parts started and not stopped since whose process has exited on its own, with its exit code. */
+    public synchronized Map<Part, Integer> exited() {
+        Map<Part, Integer> exited = new LinkedHashMap<>();
+        running.forEach((part, process) -> {
+            if (!process.isAlive()) {
+                exited.put(part, process.exitValue());
+            }
+        });
+        return exited;
+    }
+
     /** SIGKILL: no shutdown hooks, no clean close — what a crash or the OOM killer does. */
     public synchronized void kill(Part part) throws InterruptedException {
         Process process = running.remove(part);

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,7 +29,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Pushes read-model changes to dashboard clients over Server-Sent Events. Aggregate updates are coalesced per
  * series and flushed on a short interval (a browser needs the newest value, not every one); alerts go at once;
- * a throughput snapshot goes every second. One thread does all sending, so a slow client cannot stall a sink.
+ * a throughput snapshot goes every second. The sinks only hand changes over; one thread prepares each message once,
+ * and every client has its own outbox and sending thread ({@link FeedClient}), so a slow client stalls neither a
+ * sink nor the other clients.
  */
 public class LiveFeed implements ReadModelListener, AutoCloseable {
 
@@ -37,7 +40,11 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     private final ObjectMapper json;
     private final Function<String, Guarantee> guarantees;
     private final AvroJsonEncoder avroJson = new AvroJsonEncoder();
-    private final Set<SseEmitter> clients = ConcurrentHashMap.newKeySet();
+    /** Messages a client may be behind by before it is dropped (at 10 pushes a second, several seconds). */
+    static final int OUTBOX_CAPACITY = 256;
+
+    private final Set<FeedClient> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
     private final Function<String, AggregateView> typeLatest;
     private final Map<String, AggregateView> pending = new ConcurrentHashMap<>();
     private final Set<String> pendingTypes = ConcurrentHashMap.newKeySet();
@@ -63,12 +70,30 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
 
     public SseEmitter subscribe() {
         SseEmitter emitter = new SseEmitter(0L); // no timeout: the stream lives as long as the page
-        emitter.onCompletion(() -> clients.remove(emitter));
-        emitter.onTimeout(() -> clients.remove(emitter));
-        emitter.onError(e -> clients.remove(emitter));
-        clients.add(emitter);
-        sender.execute(() -> send(emitter, "hello", Map.of("clients", clients.size())));
+        FeedClient client = subscribe(new FeedClient.Connection() {
+            @Override
+            public void send(String event, String data) throws IOException {
+                emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+            }
+
+            @Override
+            public void close() {
+                emitter.complete();
+            }
+        });
+        emitter.onCompletion(client::close);
+        emitter.onTimeout(client::close);
+        emitter.onError(e -> client.close());
         return emitter;
+    }
+
+    FeedClient subscribe(FeedClient.Connection connection) {
+        FeedClient[] self = new FeedClient[1];
+        self[0] = new FeedClient("tideline-feed-client-" + connections.incrementAndGet(), connection, OUTBOX_CAPACITY,
+                () -> clients.remove(self[0]));
+        clients.add(self[0]);
+        self[0].offer("hello", encode(Map.of("clients", clients.size())));
+        return self[0];
     }
 
     @Override
@@ -123,24 +148,21 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     }
 
     private void broadcast(String event, Object data) {
-        for (SseEmitter client : clients) {
-            send(client, event, data);
+        String encoded = encode(data);
+        for (FeedClient client : clients) {
+            if (!client.offer(event, encoded)) {
+                log.debug("dropped a dashboard client that fell {} messages behind", OUTBOX_CAPACITY);
+            }
         }
     }
 
-    private void send(SseEmitter client, String event, Object data) {
-        try {
-            client.send(SseEmitter.event().name(event).data(json.writeValueAsString(data), MediaType.APPLICATION_JSON));
-        } catch (IOException | IllegalStateException e) {
-            clients.remove(client);
-            log.debug("dropping dashboard client: {}", e.toString());
-        }
+    private String encode(Object data) {
+        return json.writeValueAsString(data);
     }
 
     @Override
     public void close() {
         sender.shutdownNow();
-        clients.forEach(SseEmitter::complete);
-        clients.clear();
+        new ArrayList<>(clients).forEach(FeedClient::close);
     }
 }
