@@ -1,6 +1,7 @@
 package io.tideline.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +26,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
 import io.tideline.observe.PipelineMetrics;
@@ -53,13 +56,16 @@ public class StoreConfiguration {
 
     /** Shared by the sinks for records they cannot read; closed after them (beans close in reverse order). */
     /**
-     * Lettuce queues commands while it reconnects, by default: a read-model write made during a Redis outage could
-     * then wait for Redis to return instead of failing — and the sink, seeing no failure, would neither open its
-     * breaker nor re-read the (lost) read model's offsets. Rejected at once, the write fails like any store write.
+     * By default Lettuce queues commands while it reconnects, re-sends the ones in flight when a connection drops,
+     * and puts no timeout on a pipeline's commands: a read-model write made around a Redis outage then waited for
+     * Redis to return (90 s in one CI run) instead of failing, and the sink, seeing no failure, reported nothing.
+     * Commands are rejected while disconnected and every command times out with {@code spring.data.redis.timeout},
+     * so the write fails like any store write and the sink's breaker takes over.
      */
     @Bean
-    LettuceClientOptionsBuilderCustomizer failFastWhileRedisIsDown() {
-        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    LettuceClientOptionsBuilderCustomizer failFastWhileRedisIsDown(@Value("${spring.data.redis.timeout:2s}") Duration timeout) {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
     }
 
     @Bean(destroyMethod = "close")
