@@ -3,6 +3,7 @@ package io.tideline.ingest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,15 @@ public final class KafkaCloudEventBinding {
 
     public static final String HEADER_PREFIX = "ce_";
     public static final String CONTENT_TYPE = "content-type";
+
+    /** One per family, made once: a serde builds its datum writer and reader from the schema. */
+    private static final Map<EventFamily, AvroSerde<SpecificRecord>> PAYLOAD_SERDES = new EnumMap<>(EventFamily.class);
+
+    static {
+        for (EventFamily family : EventFamily.values()) {
+            PAYLOAD_SERDES.put(family, AvroSerde.of(family.schema()));
+        }
+    }
 
     private final ObjectMapper json;
 
@@ -68,8 +78,7 @@ public final class KafkaCloudEventBinding {
             throw new IllegalStateException("event " + event.getId() + " has no payload schema id: not validated");
         }
         SpecificRecord payload = (SpecificRecord) event.getPayload();
-        return WireFormat.frame(event.getPayloadSchemaId(),
-                AvroSerde.<SpecificRecord>of(EventFamily.of(payload).schema()).toBytes(payload));
+        return WireFormat.frame(event.getPayloadSchemaId(), PAYLOAD_SERDES.get(EventFamily.of(payload)).toBytes(payload));
     }
 
     /** Reads a record from the ingest topic in either mode; throws {@link InvalidEventException} if unreadable. */
