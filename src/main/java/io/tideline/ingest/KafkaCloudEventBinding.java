@@ -1,6 +1,5 @@
 package io.tideline.ingest;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -69,10 +68,7 @@ public final class KafkaCloudEventBinding {
      */
     public byte[] valueFor(EventEnvelope event) {
         if (event.getPayloadAsWritten() != null) {
-            ByteBuffer written = event.getPayloadAsWritten().duplicate();
-            byte[] bytes = new byte[written.remaining()];
-            written.get(bytes);
-            return bytes;
+            return WireFormat.copyOf(event.getPayloadAsWritten());
         }
         if (event.getPayloadSchemaId() == null) {
             throw new IllegalStateException("event " + event.getId() + " has no payload schema id: not validated");

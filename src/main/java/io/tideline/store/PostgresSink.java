@@ -1,6 +1,5 @@
 package io.tideline.store;
 
-import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +31,7 @@ import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
 import io.tideline.schema.registry.PayloadSchemas;
 import io.tideline.schema.registry.TopicSerdes;
+import io.tideline.schema.registry.WireFormat;
 
 /**
  * Writes events, window aggregates and alerts into PostgreSQL, one transaction per batch that also moves the
@@ -199,11 +199,8 @@ public final class PostgresSink implements RecordSink {
         if (e.getPayloadAsWritten() == null) {
             return (IndexedRecord) e.getPayload();
         }
-        ByteBuffer written = e.getPayloadAsWritten().duplicate();
-        byte[] framed = new byte[written.remaining()];
-        written.get(framed);
         EventFamily family = EventFamily.of((SpecificRecord) e.getPayload());
-        return schemas.byId(e.getPayloadSchemaId(), family).decodeAsWritten(framed);
+        return schemas.byId(e.getPayloadSchemaId(), family).decodeAsWritten(WireFormat.copyOf(e.getPayloadAsWritten()));
     }
 
     private static Object[] aggregateRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {

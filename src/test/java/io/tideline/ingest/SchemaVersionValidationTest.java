@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +21,7 @@ import io.tideline.model.Payment;
 import io.tideline.schema.FieldViolation;
 import io.tideline.schema.registry.InMemorySchemaSource;
 import io.tideline.schema.registry.PayloadSchemas;
+import io.tideline.schema.registry.WireFormat;
 import io.tideline.support.CloudEvents;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -60,7 +60,7 @@ class SchemaVersionValidationTest {
 
         assertThat(envelope.getPayloadSchemaId()).isEqualTo(v2);
         assertThat(((Payment) envelope.getPayload()).getAmount()).isEqualByComparingTo(new BigDecimal("5.5"));
-        IndexedRecord asWritten = schemas.byId(v2, EventFamily.PAYMENT).decodeAsWritten(bytes(envelope.getPayloadAsWritten()));
+        IndexedRecord asWritten = schemas.byId(v2, EventFamily.PAYMENT).decodeAsWritten(WireFormat.copyOf(envelope.getPayloadAsWritten()));
         assertThat(asWritten.get(V2.getField("note").pos())).hasToString("gift");
         // what ingest publishes, the pipeline reads back the same
         EventEnvelope republished = validator.validate(binding.read(binding.headersFor(envelope), binding.valueFor(envelope)), NOW);
@@ -103,7 +103,7 @@ class SchemaVersionValidationTest {
 
         assertThat(envelope.getPayloadSchemaId()).isEqualTo(v2);
         assertThat(((Payment) envelope.getPayload()).getPaymentId()).isEqualTo("p1");
-        assertThat(bytes(envelope.getPayloadAsWritten())).isEqualTo(framed);
+        assertThat(WireFormat.copyOf(envelope.getPayloadAsWritten())).isEqualTo(framed);
     }
 
     @Test
@@ -161,12 +161,6 @@ class SchemaVersionValidationTest {
         return headers;
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
 
     private static Schema withField(Schema schema, String field) {
         String text = schema.toString();

@@ -49,6 +49,14 @@ public final class WireFormat {
         return framed.array();
     }
 
+    /** Framed bytes held in an Avro {@code bytes} field (a {@link ByteBuffer}), as an array; the buffer is left as it was. */
+    public static byte[] copyOf(ByteBuffer framed) {
+        ByteBuffer view = framed.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+
     /** The Avro body of framed bytes, read by {@code reader}. */
     static <T> T decode(byte[] framed, DatumReader<T> reader) throws IOException {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(framed, HEADER, framed.length - HEADER, null);
