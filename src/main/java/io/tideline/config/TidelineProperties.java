@@ -25,6 +25,7 @@ public record TidelineProperties(
         @DefaultValue Dashboard dashboard,
         @DefaultValue DeadLetters deadLetters,
         @DefaultValue Registry registry,
+        @DefaultValue Analytics analytics,
         /** Per event type: exactly-once (default) or at-least-once, which skips deduplication by event id. */
         Map<String, Guarantee> guarantees) {
 
@@ -59,7 +60,11 @@ public record TidelineProperties(
             @DefaultValue("tideline.events") String events,
             @DefaultValue("tideline.aggregates") String aggregates,
             @DefaultValue("tideline.alerts") String alerts,
-            @DefaultValue("tideline.dlq") String deadLetter) {
+            @DefaultValue("tideline.dlq") String deadLetter,
+            /** Results of the metrics declared in the definition file. */
+            @DefaultValue("tideline.metrics") String metrics,
+            /** Events too late for a declared metric's window (its end plus grace had passed), with the reason in headers. */
+            @DefaultValue("tideline.late") String late) {
     }
 
     public record Streams(
@@ -154,6 +159,23 @@ public record TidelineProperties(
             @DefaultValue("250ms") Duration pushInterval,
             /** How often the throughput snapshot is pushed. */
             @DefaultValue("1s") Duration snapshotInterval) {
+    }
+
+    /** The user-declared metrics and rules (docs/definitions.md). */
+    public record Analytics(
+            /** The pipeline definition file (YAML); empty: none, only the built-in aggregates and payment rule run. */
+            @DefaultValue("") String definition,
+            /** How often standard-lane metrics send the windows that changed (fast-lane ones send every update). */
+            @DefaultValue("1s") Duration emitInterval,
+            /**
+             * How often windows and absence rules are checked for closing on the wall clock: event time is carried
+             * forward by the wall clock while a partition is quiet, so an idle key's window still closes.
+             */
+            @DefaultValue("1s") Duration closeCheckInterval,
+            /** How long a closed window stays queryable through the API (interactive queries). */
+            @DefaultValue("1h") Duration keepClosed,
+            /** Events a key's sliding window may hold; beyond that the oldest are dropped (and counted). */
+            @DefaultValue("10000") int maxSlidingEvents) {
     }
 
     public record Registry(

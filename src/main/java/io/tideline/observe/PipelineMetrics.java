@@ -18,6 +18,8 @@ public class PipelineMetrics {
     public static final String STAGE_RECORDS = "tideline.stage.records";
     public static final String INGEST_EVENTS = "tideline.ingest.events";
     public static final String LATENCY = "tideline.latency";
+    public static final String LATE_EVENTS = "tideline.late.events";
+    public static final String ANALYTICS_OUTPUT = "tideline.analytics.output";
     /** Latency stages: visible in the Redis read model, committed in PostgreSQL. */
     public static final String READ_MODEL = "read_model";
     public static final String POSTGRES = "postgres";
@@ -39,6 +41,20 @@ public class PipelineMetrics {
         return counters.computeIfAbsent(stage + '/' + outcome, k -> Counter.builder(STAGE_RECORDS)
                 .description("Records that passed a pipeline stage, by outcome")
                 .tag("stage", stage).tag("outcome", outcome).register(registry));
+    }
+
+    /** Events too late for a declared metric's windows, sent to the late-events topic. */
+    public Counter lateEvents(String metric) {
+        return counters.computeIfAbsent("late/" + metric, k -> Counter.builder(LATE_EVENTS)
+                .description("Events later than a declared metric's grace, sent to the late-events topic")
+                .tag("metric", metric).register(registry));
+    }
+
+    /** Output of a declared metric (window values) or rule (alerts), by lane. */
+    public Counter analyticsOutput(String kind, String name, String lane) {
+        return counters.computeIfAbsent("analytics/" + kind + "/" + name, k -> Counter.builder(ANALYTICS_OUTPUT)
+                .description("Window values and alerts of the declared metrics and rules, by lane")
+                .tag("kind", kind).tag("name", name).tag("lane", lane).register(registry));
     }
 
     public void stageRecords(String stage, String outcome, long count) {

@@ -6,11 +6,11 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * One partition key's recent payment amounts with their event times, oldest first: the anomaly rule's sliding
- * window. Kept as primitive arrays and stored packed (8-byte time, 8-byte amount per sample), because the rule
+ * One key's recent amounts (or other measures) with their event times, oldest first: the sliding window of the
+ * z-score rules. Kept as primitive arrays and stored packed (8-byte time, 8-byte amount per sample), because the rule
  * reads and rewrites it for every payment: as boxed Avro arrays this was a third of the stream thread's time.
  */
-final class AmountSamples {
+public final class AmountSamples {
 
     private static final int SAMPLE_BYTES = Long.BYTES + Double.BYTES;
 
@@ -24,20 +24,39 @@ final class AmountSamples {
         this.size = size;
     }
 
-    static AmountSamples empty() {
+    public static AmountSamples empty() {
         return new AmountSamples(new long[0], new double[0], 0);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    double amount(int i) {
+    public double amount(int i) {
         return amounts[i];
     }
 
+    public double mean() {
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += amounts[i];
+        }
+        return size == 0 ? 0 : sum / size;
+    }
+
+    /** Population standard deviation. */
+    public double stddev() {
+        double mean = mean();
+        double squares = 0;
+        for (int i = 0; i < size; i++) {
+            double d = amounts[i] - mean;
+            squares += d * d;
+        }
+        return size == 0 ? 0 : Math.sqrt(squares / size);
+    }
+
     /** The samples at or after {@code oldest}, plus (time, amount) if given, keeping at most {@code max}, newest. */
-    AmountSamples slide(long oldest, boolean add, long time, double amount, int max) {
+    public AmountSamples slide(long oldest, boolean add, long time, double amount, int max) {
         int first = 0;
         while (first < size && times[first] < oldest) {
             first++;
@@ -61,11 +80,11 @@ final class AmountSamples {
     }
 
     /** Samples at or after {@code oldest} only (the current window), without copying when nothing expired. */
-    AmountSamples since(long oldest) {
+    public AmountSamples since(long oldest) {
         return size == 0 || times[0] >= oldest ? this : slide(oldest, false, 0, 0, Integer.MAX_VALUE);
     }
 
-    static Serde<AmountSamples> serde() {
+    public static Serde<AmountSamples> serde() {
         return Serdes.serdeFrom((topic, samples) -> {
             if (samples == null) {
                 return null;

@@ -52,17 +52,8 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
         boolean anomalous = false;
         int n = window.size();
         if (n >= config.minSamples()) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += window.amount(i);
-            }
-            double mean = sum / n;
-            double squares = 0;
-            for (int i = 0; i < n; i++) {
-                double d = window.amount(i) - mean;
-                squares += d * d;
-            }
-            double stddev = Math.max(Math.sqrt(squares / n), Math.abs(mean) * config.minRelativeStddev());
+            double mean = window.mean();
+            double stddev = Math.max(window.stddev(), Math.abs(mean) * config.minRelativeStddev());
             double score = stddev == 0 ? 0 : Math.abs(amount - mean) / stddev;
             if (score > config.zThreshold()) {
                 anomalous = true;

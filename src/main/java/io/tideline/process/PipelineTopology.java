@@ -17,12 +17,14 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import io.tideline.config.Guarantee;
 import io.tideline.config.TidelineProperties;
+import io.tideline.definition.PipelineDefinition;
 import io.tideline.ingest.EventValidator;
 import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.Payment;
 import io.tideline.model.internal.SeriesStats;
 import io.tideline.observe.PipelineMetrics;
+import io.tideline.process.analytics.AnalyticsTopology;
 import io.tideline.schema.AvroSerde;
 import io.tideline.schema.registry.TopicSerdes;
 
@@ -33,7 +35,9 @@ import io.tideline.schema.registry.TopicSerdes;
  *                     ├─ misrouted ─► ingest (re-keyed by partition key)
  *                     └─ dedupe ────► events topic (canonical Avro envelopes, event-time timestamps)
  *                            ├─ per-key windows and per-type partials ─► aggregates topic (keyed by series)
- *                            └─ payments ─ amount z-score ─────────────► alerts topic
+ *                            ├─ payments ─ amount z-score ─────────────► alerts topic
+ *                            └─ declared metrics and rules (tideline.yml) ─► metrics, late-events and alerts topics
+ *                                                                           (see {@link AnalyticsTopology})
  * </pre>
  */
 public final class PipelineTopology {
@@ -42,7 +46,7 @@ public final class PipelineTopology {
     }
 
     public static Topology build(TidelineProperties config, KafkaCloudEventBinding binding, EventValidator validator,
-                                 TopicSerdes topicSerdes, PipelineMetrics metrics) {
+                                 TopicSerdes topicSerdes, PipelineDefinition definition, PipelineMetrics metrics) {
         TidelineProperties.Topics topics = config.topics();
         TidelineProperties.Streams streams = config.streams();
         Serde<String> strings = Serdes.String();
@@ -93,6 +97,7 @@ public final class PipelineTopology {
                         PaymentAnomalyDetector.STORE)
                 .to(topics.alerts(), Produced.with(strings, topicSerdes.alerts()).withName("alerts-sink"));
 
+        AnalyticsTopology.attach(builder, events, definition, config, topicSerdes, metrics);
         return builder.build();
     }
 

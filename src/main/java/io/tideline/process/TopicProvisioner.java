@@ -1,11 +1,13 @@
 package io.tideline.process;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tideline.config.TidelineProperties;
+import io.tideline.definition.Enrichment;
+import io.tideline.definition.PipelineDefinition;
 
 /**
  * Creates Tideline's topics if they are missing (existing ones are left as they are). The log is the source of
@@ -27,13 +31,24 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    public static void ensureTopics(TidelineProperties config) {
+    /**
+     * Also the reference-data topics of the definition's enrichments, compacted (a reference table keeps the newest
+     * record per id), so that the pipeline starts before anyone has published reference data.
+     */
+    public static void ensureTopics(TidelineProperties config, PipelineDefinition definition) {
         TidelineProperties.Topics t = config.topics();
         TidelineProperties.Kafka kafka = config.kafka();
-        List<NewTopic> wanted = List.of(t.ingest(), t.events(), t.aggregates(), t.alerts(), t.deadLetter()).stream()
+        String minInsync = Integer.toString(Math.min(2, kafka.replicationFactor()));
+        List<NewTopic> wanted = new ArrayList<>(Stream.of(t.ingest(), t.events(), t.aggregates(), t.alerts(), t.deadLetter(),
+                        t.metrics(), t.late())
                 .map(name -> new NewTopic(name, kafka.partitions(), kafka.replicationFactor())
-                        .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, kafka.replicationFactor())))))
-                .toList();
+                        .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)))
+                .toList());
+        definition.enrichments().stream().map(Enrichment::topic).distinct()
+                .map(name -> new NewTopic(name, kafka.partitions(), kafka.replicationFactor()).configs(Map.of(
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync,
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                .forEach(wanted::add);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();

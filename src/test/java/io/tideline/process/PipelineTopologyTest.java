@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tideline.config.TidelineProperties;
+import io.tideline.definition.PipelineDefinition;
 import io.tideline.ingest.IngestConfiguration;
 import io.tideline.ingest.KafkaCloudEventBinding;
 import io.tideline.model.AggregateScope;
@@ -73,7 +74,7 @@ class PipelineTopologyTest {
         TopicSerdes topicSerdes = new TopicSerdes(registry, config.topics());
 
         driver = new TopologyTestDriver(PipelineTopology.build(config, binding, new EventValidator(registry.payloadSchemas()),
-                topicSerdes, new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
+                topicSerdes, PipelineDefinition.empty(), new PipelineMetrics(new SimpleMeterRegistry())), props, T0);
         TidelineProperties.Topics topics = config.topics();
         ingest = driver.createInputTopic(topics.ingest(), new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(), topicSerdes.events().deserializer());
@@ -338,7 +339,7 @@ class PipelineTopologyTest {
         InMemorySchemaSource registry = new InMemorySchemaSource();
         assertThat(PipelineTopology.build(config, new KafkaCloudEventBinding(IngestConfiguration.eventJson()),
                 new EventValidator(registry.payloadSchemas()), new TopicSerdes(registry, config.topics()),
-                new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
+                PipelineDefinition.empty(), new PipelineMetrics(new SimpleMeterRegistry())).describe().subtopologies()).hasSize(1);
     }
 
     /** What the aggregates topic has received once the per-type parts' emission beat has gone by. */

@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 import io.tideline.config.TidelineProperties;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
+import io.tideline.model.MetricResult;
 import io.tideline.model.WindowAggregate;
 
 /**
@@ -38,10 +39,14 @@ public final class TopicSerdes {
         return of(Alert.getClassSchema());
     }
 
+    public RegistryAvroSerde<MetricResult> metrics() {
+        return of(MetricResult.getClassSchema());
+    }
+
     /** Each topic and the schema its records are written with, for registering them up front. */
     public Map<String, Schema> schemasByTopic() {
         return Map.of(topics.events(), EventEnvelope.getClassSchema(), topics.aggregates(), WindowAggregate.getClassSchema(),
-                topics.alerts(), Alert.getClassSchema());
+                topics.alerts(), Alert.getClassSchema(), topics.metrics(), MetricResult.getClassSchema());
     }
 
     public static String subject(String topic) {
