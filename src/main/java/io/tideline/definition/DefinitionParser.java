@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import io.tideline.definition.AnomalyRule.Detector;
 import io.tideline.definition.MetricDefinition.Destination;
@@ -607,6 +608,8 @@ public final class DefinitionParser {
             String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
             if (key == null || !allowed.contains(key)) {
                 problem(tuple.getKeyNode(), path, "unknown key '" + key + "'; expected one of " + String.join(", ", new TreeSet<>(allowed)));
+            } else if (tuple.getValueNode().getTag().equals(Tag.NULL)) {
+                continue; // "key: null" or "key:" says the same as leaving the key out
             } else if (entries.put(key, tuple.getValueNode()) != null) {
                 problem(tuple.getKeyNode(), path, "'" + key + "' is given twice");
             }
