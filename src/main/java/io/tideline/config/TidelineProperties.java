@@ -92,7 +92,13 @@ public record TidelineProperties(
             /** How late (in event time) an event may arrive and still be counted in its window. */
             @DefaultValue("10s") Duration grace,
             /** How often each task sends the changed parts of per-type figures (per-key figures go at once). */
-            @DefaultValue("20ms") Duration typeEmitInterval) {
+            @DefaultValue("20ms") Duration typeEmitInterval,
+            /**
+             * host:port at which other instances reach this one's HTTP API (Kafka Streams' application.server): set
+             * it when several instances run, so that a window query is forwarded to the instance that owns the key.
+             * Empty: this instance answers from its own stores.
+             */
+            @DefaultValue("") String applicationServer) {
     }
 
     public record Ingest(

@@ -192,6 +192,9 @@ public final class DefinitionParser {
         if (lane == Lane.BATCH && window != null && window.kind() != WindowSpec.Kind.TUMBLING) {
             problem(m.get("window"), path + ".window", "the batch lane computes tumbling windows only (from the history)");
         }
+        if (lane == Lane.BATCH && where != null && where.fields().stream().anyMatch(f -> enrichmentNames.contains(f.split("\\.")[0]))) {
+            problem(m.get("where"), path + ".where", "the batch lane reads the stored history, which holds no reference data");
+        }
         if (name == null || families.isEmpty() || window == null || aggregations.isEmpty() || to.isEmpty()) {
             return null;
         }
@@ -317,8 +320,11 @@ public final class DefinitionParser {
         Condition where = condition(m.get("where"), path + ".where");
         if (family != null && where != null) {
             for (String field : where.fields()) {
-                if (mayReadFirst && field.startsWith("first.")) {
-                    continue; // checked against the first step's type at run time: it is a different event
+                if (field.startsWith("first.")) {
+                    if (!mayReadFirst) {
+                        problem(m.get("where"), path + ".where", "'" + field + "': only the second step's condition can read the first event");
+                    }
+                    continue; // the first event's fields are its type's, read when it arrived
                 }
                 checkField(List.of(family), field, false, m.get("where"), path + ".where");
             }
@@ -403,12 +409,16 @@ public final class DefinitionParser {
             return WindowSpec.session(gap, grace);
         }
         if (size == null) {
-            problem(node, path, "a " + kind.name().toLowerCase() + " window needs 'size'");
+            if (!m.containsKey("size")) {
+                problem(node, path, "a " + kind.name().toLowerCase() + " window needs 'size'");
+            }
             return null;
         }
         if (kind == WindowSpec.Kind.HOPPING) {
             if (advance == null) {
-                problem(node, path, "a hopping window needs 'advance' (how far each window starts after the previous)");
+                if (!m.containsKey("advance")) {
+                    problem(node, path, "a hopping window needs 'advance' (how far each window starts after the previous)");
+                }
                 return null;
             }
             if (advance.compareTo(size) > 0 || size.toMillis() % advance.toMillis() != 0) {

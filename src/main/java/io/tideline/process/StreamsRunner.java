@@ -50,6 +50,9 @@ public class StreamsRunner implements SmartLifecycle {
         // Whatever the normalizer does not catch — a record that fails to deserialize on an internal topic, a
         // processor that throws — goes to the same dead-letter topic (Kafka's own headers: __streams.errors.*)
         // instead of stopping the partition.
+        if (!s.applicationServer().isBlank()) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.applicationServer());
+        }
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
@@ -84,6 +87,11 @@ public class StreamsRunner implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return streams != null;
+    }
+
+    /** For interactive queries; null before start and after stop. */
+    public KafkaStreams streams() {
+        return streams;
     }
 
     /** Null before start and after stop. */

@@ -1,7 +1,6 @@
 package io.tideline.serve;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class QueryController {
 
-    private static final int MAX_LIMIT = 1000;
-
     private final ReadModelQueries readModel;
     private final HistoryQueries history;
 
@@ -39,9 +36,9 @@ public class QueryController {
                                           @RequestParam(required = false) String from, @RequestParam(required = false) String to,
                                           @RequestParam(defaultValue = "100") int limit) {
         requireKnownType(type);
-        Instant end = time("to", to, Instant.now().plus(Duration.ofMinutes(1)));
-        Instant start = time("from", from, end.minus(Duration.ofHours(1)));
-        return history.aggregates(type, key, start, end, limit(limit));
+        Instant end = QueryParameters.time("to", to, Instant.now().plus(Duration.ofMinutes(1)));
+        Instant start = QueryParameters.time("from", from, end.minus(Duration.ofHours(1)));
+        return history.aggregates(type, key, start, end, QueryParameters.limit(limit));
     }
 
     @GetMapping("/v1/aggregates/latest")
@@ -50,7 +47,7 @@ public class QueryController {
                                     @RequestParam(defaultValue = "20") int limit) {
         requireKnownType(type);
         if (keys) {
-            return ResponseEntity.ok(readModel.latestKeys(type, limit(limit)));
+            return ResponseEntity.ok(readModel.latestKeys(type, QueryParameters.limit(limit)));
         }
         AggregateView view = readModel.latest(type, key);
         if (view == null) {
@@ -63,15 +60,15 @@ public class QueryController {
 
     @GetMapping("/v1/alerts/recent")
     public List<JsonNode> recentAlerts(@RequestParam(defaultValue = "50") int limit) {
-        return readModel.recentAlerts(limit(limit));
+        return readModel.recentAlerts(QueryParameters.limit(limit));
     }
 
     @GetMapping("/v1/alerts")
     public List<Map<String, Object>> alerts(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
                                             @RequestParam(defaultValue = "100") int limit) {
-        Instant end = time("to", to, Instant.now().plus(Duration.ofMinutes(1)));
-        Instant start = time("from", from, end.minus(Duration.ofDays(1)));
-        return history.alerts(start, end, limit(limit));
+        Instant end = QueryParameters.time("to", to, Instant.now().plus(Duration.ofMinutes(1)));
+        Instant start = QueryParameters.time("from", from, end.minus(Duration.ofDays(1)));
+        return history.alerts(start, end, QueryParameters.limit(limit));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
@@ -82,24 +79,6 @@ public class QueryController {
     private static void requireKnownType(String type) {
         if (EventFamily.forType(type).isEmpty()) {
             throw new IllegalArgumentException("type: unknown event type \"" + type + "\"; known types: " + EventFamily.knownTypes());
-        }
-    }
-
-    private static int limit(int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit: must be between 1 and " + MAX_LIMIT + ", got " + limit);
-        }
-        return limit;
-    }
-
-    private static Instant time(String name, String value, Instant fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + ": must be an ISO-8601 instant such as 2026-11-22T10:00:00Z, got \"" + value + "\"");
         }
     }
 }

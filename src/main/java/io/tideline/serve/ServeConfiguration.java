@@ -22,6 +22,16 @@ public class ServeConfiguration {
     }
 
     @Bean
+    WindowStateQueries windowStateQueries(StreamsRunner streams, TidelineProperties config, ObjectMapper json) {
+        return new WindowStateQueries(streams, config.streams().applicationServer(), json);
+    }
+
+    @Bean
+    MetricHistoryQueries metricHistoryQueries(JdbcTemplate jdbc, ObjectMapper json) {
+        return new MetricHistoryQueries(jdbc, json);
+    }
+
+    @Bean
     HistoryQueries historyQueries(JdbcTemplate jdbc, TidelineProperties config) {
         return new HistoryQueries(jdbc, config::guaranteeOf);
     }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,6 +27,7 @@ import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.EventFamily;
+import io.tideline.model.MetricResult;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
@@ -34,7 +36,7 @@ import io.tideline.schema.registry.TopicSerdes;
 import io.tideline.schema.registry.WireFormat;
 
 /**
- * Writes events, window aggregates and alerts into PostgreSQL, one transaction per batch that also moves the
+ * Writes events, window aggregates, alerts and declared metrics' windows into PostgreSQL, one transaction per batch that also moves the
  * sink's offsets. Every write is idempotent on its own too (events and alerts by id; aggregates replace by
  * series and window, fenced by offset), so even a replay past the stored offsets changes nothing.
  */
@@ -97,10 +99,14 @@ public final class PostgresSink implements RecordSink {
     private final Deserializer<Alert> alerts;
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private final PayloadSchemas schemas;
+    private final Deserializer<MetricResult> metricResults;
+    private final Predicate<String> metricsStored;
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
                         PayloadSchemas schemas, TopicSerdes topicSerdes, SinkDeadLetters deadLetters, PipelineMetrics metrics,
-                        Clock clock) {
+                        Clock clock, Predicate<String> metricsStored) {
+        this.metricResults = topicSerdes.metrics().deserializer();
+        this.metricsStored = metricsStored;
         this.jdbc = jdbc;
         this.envelopes = topicSerdes.events().deserializer();
         this.aggregates = topicSerdes.aggregates().deserializer();
@@ -120,7 +126,7 @@ public final class PostgresSink implements RecordSink {
 
     @Override
     public List<String> sourceTopics() {
-        return List.of(topics.events(), topics.aggregates(), topics.alerts());
+        return List.of(topics.events(), topics.aggregates(), topics.alerts(), topics.metrics());
     }
 
     @Override
@@ -143,6 +149,7 @@ public final class PostgresSink implements RecordSink {
         Map<String, Object[]> partRows = new LinkedHashMap<>();
         Map<String, Map.Entry<ConsumerRecord<String, byte[]>, WindowAggregate>> mergedTypes = new LinkedHashMap<>();
         List<Object[]> alertRows = new ArrayList<>();
+        MetricWindowRows metricRows = new MetricWindowRows(metricsStored);
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
@@ -170,6 +177,11 @@ public final class PostgresSink implements RecordSink {
                 if (alert != null) {
                     alertRows.add(alertRow(alert));
                 }
+            } else if (record.topic().equals(topics.metrics())) {
+                MetricResult result = deadLetters.decode(NAME, record, metricResults);
+                if (result != null) {
+                    metricRows.add(record, result);
+                }
             }
         }
         transactions.executeWithoutResult(status -> {
@@ -178,6 +190,7 @@ public final class PostgresSink implements RecordSink {
             jdbc.batchUpdate(UPSERT_PART, new ArrayList<>(partRows.values()));
             jdbc.batchUpdate(UPSERT_MERGED, mergedTypes.values().stream().map(e -> mergedRow(e.getKey(), e.getValue())).toList());
             jdbc.batchUpdate(INSERT_ALERT, alertRows);
+            metricRows.write(jdbc);
             jdbc.batchUpdate(UPSERT_OFFSET, nextOffsets.entrySet().stream()
                     .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
                     .toList());

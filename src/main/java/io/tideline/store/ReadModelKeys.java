@@ -49,4 +49,14 @@ public final class ReadModelKeys {
     public static String keysOf(String eventType) {
         return PREFIX + "agg:keys:" + eventType;
     }
+
+    /** Hash holding the latest window of a declared metric's group key (fields: see {@code MetricReadModel}). */
+    public static String metric(String metric, String groupKey) {
+        return PREFIX + "metric:" + metric + ":key:" + groupKey;
+    }
+
+    /** Sorted set of a declared metric's group keys, scored by the end of their latest window. */
+    public static String metricKeys(String metric) {
+        return PREFIX + "metric:" + metric + ":keys";
+    }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -29,6 +30,7 @@ import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
 import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
+import io.tideline.model.MetricResult;
 import io.tideline.model.WindowAggregate;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.AvroJsonEncoder;
@@ -56,6 +58,9 @@ public final class RedisReadModelSink implements RecordSink {
     private final SinkDeadLetters deadLetters;
     private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
     private final byte[] applyAlert = script("redis/apply-alert.lua");
+    private final byte[] applyMetric = script("redis/apply-metric.lua");
+    private final Deserializer<MetricResult> metricResults;
+    private final Predicate<String> metricsShown;
     private final Deserializer<WindowAggregate> aggregates;
     private final Deserializer<Alert> alerts;
     private final AvroJsonEncoder json = new AvroJsonEncoder();
@@ -63,8 +68,10 @@ public final class RedisReadModelSink implements RecordSink {
 
     public RedisReadModelSink(StringRedisTemplate redis, TidelineProperties.Topics topics, int recentAlerts,
                               ReadModelListener listener, TopicSerdes topicSerdes, SinkDeadLetters deadLetters,
-                              PipelineMetrics metrics, Clock clock) {
+                              PipelineMetrics metrics, Clock clock, Predicate<String> metricsShown) {
         this.redis = redis;
+        this.metricResults = topicSerdes.metrics().deserializer();
+        this.metricsShown = metricsShown;
         this.aggregates = topicSerdes.aggregates().deserializer();
         this.alerts = topicSerdes.alerts().deserializer();
         this.deadLetters = deadLetters;
@@ -83,7 +90,7 @@ public final class RedisReadModelSink implements RecordSink {
 
     @Override
     public List<String> sourceTopics() {
-        return List.of(topics.aggregates(), topics.alerts());
+        return List.of(topics.aggregates(), topics.alerts(), topics.metrics());
     }
 
     /**
@@ -119,6 +126,7 @@ public final class RedisReadModelSink implements RecordSink {
         // Only the newest update of each series (or part) matters to a "latest" read model.
         Map<String, Pending<WindowAggregate>> latest = new LinkedHashMap<>();
         List<Pending<Alert>> newAlerts = new ArrayList<>();
+        Map<String, Pending<MetricResult>> latestMetrics = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (record.topic().equals(topics.aggregates())) {
                 WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
@@ -130,16 +138,25 @@ public final class RedisReadModelSink implements RecordSink {
                 if (alert != null) {
                     newAlerts.add(new Pending<>(record, alert));
                 }
+            } else if (record.topic().equals(topics.metrics())) {
+                MetricResult m = deadLetters.decode(NAME, record, metricResults);
+                if (m != null && metricsShown.test(m.getMetric())) {
+                    latestMetrics.put(record.key() + '@' + m.getWindowStart().toEpochMilli(), new Pending<>(record, m));
+                }
             }
         }
         // Within a partition, scripts must run in offset order: each one advances that partition's offset.
         List<Pending<WindowAggregate>> updates = new ArrayList<>(latest.values());
         updates.sort(Comparator.comparing((Pending<WindowAggregate> p) -> p.record().partition())
                 .thenComparingLong(p -> p.record().offset()));
+        List<Pending<MetricResult>> metricUpdates = new ArrayList<>(latestMetrics.values());
+        metricUpdates.sort(Comparator.comparing((Pending<MetricResult> p) -> p.record().partition())
+                .thenComparingLong(p -> p.record().offset()));
 
         List<Object> results = redis.executePipelined((RedisCallback<Object>) connection -> {
             updates.forEach(p -> evalAggregate(connection, p));
             newAlerts.forEach(p -> evalAlert(connection, p));
+            metricUpdates.forEach(p -> evalMetric(connection, p));
             return null;
         });
 
@@ -193,6 +210,21 @@ public final class RedisReadModelSink implements RecordSink {
             keysAndArgs.add(v);
         });
         connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
+    }
+
+    private void evalMetric(RedisConnection connection, Pending<MetricResult> p) {
+        MetricResult m = p.value();
+        String windowEnd = Long.toString(m.getWindowEnd().toEpochMilli());
+        List<String> keys = List.of(ReadModelKeys.metric(m.getMetric(), m.getGroupKey()), offsetsKey,
+                ReadModelKeys.metricKeys(m.getMetric()), ReadModelKeys.EPOCH);
+        List<String> keysAndArgs = new ArrayList<>(keys);
+        keysAndArgs.addAll(List.of(field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
+                windowEnd, m.getGroupKey(), epoch, Long.toString(m.getCount())));
+        MetricReadModel.fields(m).forEach((k, v) -> {
+            keysAndArgs.add(k);
+            keysAndArgs.add(v);
+        });
+        connection.scriptingCommands().eval(applyMetric, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {

@@ -29,6 +29,8 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.tideline.config.TidelineProperties;
+import io.tideline.definition.MetricDefinition;
+import io.tideline.definition.PipelineDefinition;
 import io.tideline.observe.PipelineMetrics;
 import io.tideline.schema.registry.PayloadSchemas;
 import io.tideline.schema.registry.TopicSerdes;
@@ -81,19 +83,19 @@ public class StoreConfiguration {
     SinkRunner sinkRunner(TidelineProperties config, JdbcTemplate jdbc, TransactionTemplate transactions,
                           StringRedisTemplate redis, ReadModelListener listener, PipelineMetrics metrics, Clock clock,
                           CircuitBreakerRegistry sinkBreakers, KafkaProducer<String, byte[]> sinkDeadLetterProducer,
-                          PayloadSchemas schemas, TopicSerdes topicSerdes) {
+                          PayloadSchemas schemas, TopicSerdes topicSerdes, PipelineDefinition definition) {
         List<SinkLoop> loops = new ArrayList<>();
         TidelineProperties.Sink sink = config.sink();
         SinkDeadLetters deadLetters = new SinkDeadLetters(sinkDeadLetterProducer, config.topics().deadLetter(), metrics, clock);
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, topicSerdes, deadLetters,
-                    metrics, clock);
+                    metrics, clock, definition.resultsIn(MetricDefinition.Destination.POSTGRES));
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
         if (sink.redisEnabled()) {
             RedisReadModelSink readModel = new RedisReadModelSink(redis, config.topics(), sink.recentAlerts(), listener,
-                    topicSerdes, deadLetters, metrics, clock);
+                    topicSerdes, deadLetters, metrics, clock, definition.resultsIn(MetricDefinition.Destination.REDIS));
             loops.add(new SinkLoop(consumer(config, readModel.name(), sink.readModelIsolation(), metrics), readModel,
                     sinkBreakers.circuitBreaker(readModel.name()), metrics));
         }

@@ -3,6 +3,7 @@ package io.tideline.process.analytics;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 import io.tideline.definition.Aggregation;
 
@@ -13,6 +14,11 @@ import io.tideline.definition.Aggregation;
 record Sample(long time, double[] numbers, long[] hashes) {
 
     static Sample of(EnrichedEvent event, List<Aggregation> aggregations) {
+        return of(event.time(), event::field, aggregations);
+    }
+
+    /** @param fields resolves a field name of the event, as {@link EnrichedEvent#field} does */
+    static Sample of(long time, Function<String, Object> fields, List<Aggregation> aggregations) {
         double[] numbers = new double[aggregations.size()];
         long[] hashes = new long[aggregations.size()];
         for (int i = 0; i < numbers.length; i++) {
@@ -21,14 +27,14 @@ record Sample(long time, double[] numbers, long[] hashes) {
             if (a.field() == null) {
                 continue;
             }
-            Object value = event.field(a.field());
+            Object value = fields.apply(a.field());
             if (a.function() == Aggregation.Function.DISTINCT) {
                 hashes[i] = value == null ? 0 : hash(value.toString());
             } else {
                 numbers[i] = number(value);
             }
         }
-        return new Sample(event.time(), numbers, hashes);
+        return new Sample(time, numbers, hashes);
     }
 
     static double number(Object value) {
