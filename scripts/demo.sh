@@ -86,12 +86,13 @@ fi
 [[ " ${STARTED[*]} " == *" postgres "* ]] && wait_for_log postgres "ready (server pid" 90
 [[ " ${STARTED[*]} " == *" redis "* ]] && wait_for_log redis "ready (server pid" 30
 
+DEFINITION=${TIDELINE_ANALYTICS_DEFINITION:-$ROOT/config/tideline.yml}
 start tideline "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -cp "$CP" io.tideline.TidelineApplication --server.port="$HTTP_PORT" \
-  --tideline.streams.state-dir="$TL_DATA/streams"
+  --tideline.streams.state-dir="$TL_DATA/streams" --tideline.analytics.definition="$DEFINITION"
 wait_for_log tideline "Started TidelineApplication" 120
 
 start loadgen "$JAVA" -Xmx256m $LOGBACK -cp "$CP" io.tideline.loadgen.LoadGenerator \
-  --bootstrap "$TIDELINE_KAFKA_BOOTSTRAP_SERVERS" --rate "$RATE"
+  --bootstrap "$TIDELINE_KAFKA_BOOTSTRAP_SERVERS" --rate "$RATE" --reference-data true
 
 cat <<BANNER
 
@@ -102,6 +103,7 @@ cat <<BANNER
     Health        http://localhost:$HTTP_PORT/actuator/health
     Metrics       http://localhost:$HTTP_PORT/actuator/prometheus
     Schemas       http://localhost:$REGISTRY_PORT/subjects (Confluent-compatible schema registry)
+    Definition    http://localhost:$HTTP_PORT/v1/definition ($DEFINITION: metrics, rules, lanes)
 
   Logs in .tideline/logs/. Press Ctrl-C to stop everything.
 

@@ -23,9 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
  * so a slow pipeline shows up as lag, not as a politely reduced rate. Writes to the ingest topic as a plain
  * Kafka client would, in CloudEvents binary mode with JSON data.
  * <p>Arguments: {@code --bootstrap host:port --topic T --rate N (events/s) --duration S (0 = until stopped)
- * --anomaly-every N (payments)}.
+ * --anomaly-every N (payments) --reference-data true|false} (publish the accounts and merchants reference data the
+ * demo definition joins, to {@code tideline.ref.accounts} and {@code tideline.ref.merchants}, first).
  */
 public final class LoadGenerator {
+
+    private static final int ACCOUNTS = 200;
 
     private LoadGenerator() {
     }
@@ -39,7 +42,8 @@ public final class LoadGenerator {
         if (rate <= 0) {
             throw new IllegalArgumentException("--rate must be positive");
         }
-        SyntheticEvents events = new SyntheticEvents(System.nanoTime(), 200, anomalyEvery);
+        boolean referenceData = Boolean.parseBoolean(CommandLineArgs.value(args, "--reference-data", "false"));
+        SyntheticEvents events = new SyntheticEvents(System.nanoTime(), ACCOUNTS, anomalyEvery);
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -48,6 +52,9 @@ public final class LoadGenerator {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+            if (referenceData) {
+                publishReferenceData(producer);
+            }
             System.out.printf("load generator: %.0f events/s to %s on %s%n", rate, topic, bootstrap);
             long intervalNanos = (long) (1e9 / rate);
             long start = System.nanoTime();
@@ -81,6 +88,15 @@ public final class LoadGenerator {
             producer.flush();
         }
         System.out.printf("load generator: done, %d sent, %d failed%n", sent.get(), failed.get());
+    }
+
+    private static void publishReferenceData(KafkaProducer<String, byte[]> producer) {
+        SyntheticEvents.accountReferences(ACCOUNTS).forEach((id, json) ->
+                producer.send(new ProducerRecord<>("tideline.ref.accounts", id, json.getBytes(StandardCharsets.UTF_8))));
+        SyntheticEvents.merchantReferences().forEach((id, json) ->
+                producer.send(new ProducerRecord<>("tideline.ref.merchants", id, json.getBytes(StandardCharsets.UTF_8))));
+        producer.flush();
+        System.out.println("load generator: reference data published (accounts, merchants)");
     }
 
     /** CloudEvents Kafka binding, binary mode: attributes as ce_ headers, the JSON data as the value. */

@@ -3,6 +3,8 @@ package io.tideline.loadgen;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -21,6 +23,7 @@ public final class SyntheticEvents {
     private static final String[] COUNTRIES = {"DE", "FR", "NL", "ES", "IT", "GB", "US", "PL"};
     private static final String[] CHANNELS = {"CARD_PRESENT", "ONLINE", "MOBILE", "TRANSFER"};
     private static final String[] ORDER_FLOW = {"CREATED", "PAID", "PACKED", "SHIPPED", "DELIVERED"};
+    private static final int MERCHANTS = 50;
     private static final String[] METRICS = {"checkout.latency_ms", "api.requests", "queue.depth", "cpu.load"};
 
     private final SplittableRandom random;
@@ -73,7 +76,7 @@ public final class SyntheticEvents {
         ObjectNode data = NODES.objectNode()
                 .put("paymentId", "pay-" + UUID.randomUUID())
                 .put("account", accountId(account))
-                .put("merchant", "merchant-" + random.nextInt(50))
+                .put("merchant", "merchant-" + random.nextInt(MERCHANTS))
                 .put("amount", BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_EVEN))
                 .put("currency", "EUR")
                 .put("country", COUNTRIES[random.nextInt(COUNTRIES.length)])
@@ -141,6 +144,32 @@ public final class SyntheticEvents {
         double u1 = Math.max(1e-12, random.nextDouble());
         double u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * The reference data the demo definition joins onto events ({@code tideline.ref.accounts}, {@code .merchants}):
+     * a home country and tier per account, a category and risk per merchant, as JSON objects by id. Fixed by the
+     * seed, so every run of the demo agrees with itself.
+     */
+    public static Map<String, String> accountReferences(int accounts) {
+        SplittableRandom r = new SplittableRandom(7);
+        Map<String, String> refs = new LinkedHashMap<>();
+        for (int i = 0; i < accounts; i++) {
+            refs.put(accountId(i), NODES.objectNode().put("homeCountry", COUNTRIES[r.nextInt(COUNTRIES.length)])
+                    .put("tier", r.nextInt(10) == 0 ? "gold" : "standard").toString());
+        }
+        return refs;
+    }
+
+    public static Map<String, String> merchantReferences() {
+        SplittableRandom r = new SplittableRandom(11);
+        String[] categories = {"grocery", "travel", "electronics", "gaming", "fuel"};
+        Map<String, String> refs = new LinkedHashMap<>();
+        for (int i = 0; i < MERCHANTS; i++) {
+            refs.put("merchant-" + i, NODES.objectNode().put("category", categories[r.nextInt(categories.length)])
+                    .put("risk", r.nextInt(8) == 0 ? "high" : "low").toString());
+        }
+        return refs;
     }
 
     private static String accountId(int i) {

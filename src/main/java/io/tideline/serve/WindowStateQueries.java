@@ -29,7 +29,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Interactive queries: a metric's windows for one group key, read straight from the Kafka Streams state store of
  * the instance that owns the key. With several instances ({@code tideline.streams.application-server} set on
- * each), a query that lands on another instance is forwarded once to the owner, which answers from its store.
+ * each), a query that lands on another instance is forwarded once to the owner, which answers from its store;
+ * with that setting empty, this instance is the only one and reads its own stores.
  */
 public class WindowStateQueries {
 
@@ -59,18 +60,21 @@ public class WindowStateQueries {
             throw new NotQueryableException("the stream processor is not running (" + (streams == null ? "stopped" : streams.state()) + ")", null);
         }
         String store = MetricWindows.storeName(metric);
-        KeyQueryMetadata owner = streams.queryMetadataForKey(store, groupKey, new StringSerializer());
-        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            throw new NotQueryableException("no instance owns key " + groupKey + " of " + metric.name() + " right now (rebalancing)", null);
-        }
-        if (self != null && !local && !owner.activeHost().equals(self)) {
-            return forward(owner.activeHost(), metric, groupKey);
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> query =
+                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore());
+        if (self != null) {
+            // Several instances: find the owner (Kafka Streams knows it only when application.server is set).
+            KeyQueryMetadata owner = streams.queryMetadataForKey(store, groupKey, new StringSerializer());
+            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new NotQueryableException("no instance owns key " + groupKey + " of " + metric.name() + " right now (rebalancing)", null);
+            }
+            if (!local && !owner.activeHost().equals(self)) {
+                return forward(owner.activeHost(), metric, groupKey);
+            }
+            query = query.withPartition(owner.partition());
         }
         try {
-            ReadOnlyKeyValueStore<String, byte[]> view = streams.store(StoreQueryParameters
-                    .fromNameAndType(store, QueryableStoreTypes.<String, byte[]>keyValueStore())
-                    .withPartition(owner.partition()));
-            return MetricWindows.query(view, metric, groupKey);
+            return MetricWindows.query(streams.store(query), metric, groupKey);
         } catch (InvalidStateStoreException e) {
             throw new NotQueryableException("the store of " + metric.name() + " is not queryable right now: " + e.getMessage(), e);
         }

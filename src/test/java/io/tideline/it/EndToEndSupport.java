@@ -33,6 +33,8 @@ public abstract class EndToEndSupport {
         registry.add("tideline.registry.schema-refresh", () -> "200ms"); // a test's new schema version is in use at once
         // one operational type at-least-once (not deduplicated), so both settings run in every end-to-end test
         registry.add("tideline.guarantees.metric-sample", () -> "at-least-once");
+        // the demo's definition runs under every end-to-end test: all its metrics and rules beside the built-in ones
+        registry.add("tideline.analytics.definition", () -> "config/tideline.yml");
     }
 
     @LocalServerPort
