@@ -93,6 +93,39 @@
     while ($('alerts').children.length > MAX_ALERTS) $('alerts').lastElementChild.remove();
   }
 
+  // The declared metrics and rules (the definition file), each with its lane; metric rows show the newest window
+  // pushed for any of the metric's group keys.
+  function onDefinition(d) {
+    $('definition-origin').textContent = d.origin;
+    const rows = [];
+    for (const m of d.metrics) {
+      rows.push(`<tr data-metric="${escapeHtml(m.name)}" data-lane="${m.lane}"><td>${escapeHtml(m.name)}</td>` +
+        `<td class="lane ${m.lane}">${m.lane}</td><td>${m.window.type} ${escapeHtml(m.window.size || m.window.gap)} of ` +
+        `${escapeHtml(m.source.join(', '))}${m.groupBy ? ' by ' + escapeHtml(m.groupBy) : ''}</td>` +
+        `<td class="key">–</td><td class="window">–</td><td class="count">–</td><td class="figures">` +
+        `${m.lane === 'batch' ? 'computed from the history on request' : '–'}</td></tr>`);
+    }
+    for (const r of d.anomalies.concat(d.sequences)) {
+      const what = r.detector ? `${r.detector} per ${r.key}` : `${r.first.type} ${r.kind === 'then' ? 'then' : 'not followed by'} ${r.second.type} within ${r.within}`;
+      rows.push(`<tr data-rule="${escapeHtml(r.name)}" data-lane="${r.lane}"><td>${escapeHtml(r.name)}</td>` +
+        `<td class="lane ${r.lane}">${r.lane}</td><td>${escapeHtml(what)}</td><td colspan="4">alerts below (${r.severity})</td></tr>`);
+    }
+    $('declared').innerHTML = rows.join('');
+  }
+
+  function onMetrics(list) {
+    for (const m of list) {
+      const row = $('declared').querySelector(`tr[data-metric="${CSS.escape(m.metric)}"]`);
+      if (!row) continue;
+      row.querySelector('.key').textContent = m.groupKey;
+      row.querySelector('.window').textContent = `${time(m.windowStart)}–${time(m.windowEnd)}${m.final ? ' (final)' : ''}`;
+      row.querySelector('.count').textContent = number(m.count);
+      row.querySelector('.figures').textContent = Object.entries(m.values).filter(([k]) => k !== 'count')
+        .map(([k, v]) => `${k} ${number(v, 2)}`).join(' · ') || '–';
+      row.classList.remove('fresh'); void row.offsetWidth; row.classList.add('fresh');
+    }
+  }
+
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   }
@@ -100,10 +133,13 @@
   // Alerts from before the page opened: one read of the read model, then push only.
   fetch('/v1/alerts/recent?limit=20').then((r) => r.ok ? r.json() : []).then((list) => list.reverse().forEach(onAlert)).catch(() => {});
 
+  fetch('/v1/definition').then((r) => r.ok ? r.json() : null).then((d) => d && onDefinition(d)).catch(() => {});
+
   const source = new EventSource('/v1/stream');
   source.addEventListener('hello', () => setStatus('live', 'live'));
   source.addEventListener('snapshot', (e) => onSnapshot(JSON.parse(e.data)));
   source.addEventListener('aggregates', (e) => onAggregates(JSON.parse(e.data)));
   source.addEventListener('alert', (e) => onAlert(JSON.parse(e.data)));
+  source.addEventListener('metrics', (e) => onMetrics(JSON.parse(e.data)));
   source.onerror = () => setStatus('down', 'reconnecting…');
 })();

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.tideline.config.Guarantee;
 import io.tideline.model.Alert;
+import io.tideline.model.MetricResult;
 import io.tideline.model.WindowAggregate;
 import io.tideline.schema.AvroJsonEncoder;
 import io.tideline.store.ReadModelListener;
@@ -48,6 +49,8 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
     private final Function<String, AggregateView> typeLatest;
     private final Map<String, AggregateView> pending = new ConcurrentHashMap<>();
     private final Set<String> pendingTypes = ConcurrentHashMap.newKeySet();
+    /** Declared metrics' windows since the last push, the newest per metric and group key. */
+    private final Map<String, MetricResult> pendingMetrics = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tideline-live-feed");
         t.setDaemon(true);
@@ -60,7 +63,10 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
         this.json = json;
         this.guarantees = guarantees;
         this.typeLatest = typeLatest;
-        sender.scheduleWithFixedDelay(this::flushAggregates, pushInterval.toMillis(), pushInterval.toMillis(), TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(() -> {
+            flushAggregates();
+            flushMetrics();
+        }, pushInterval.toMillis(), pushInterval.toMillis(), TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(() -> {
             if (!clients.isEmpty()) {
                 broadcast("snapshot", snapshots.get());
@@ -116,6 +122,13 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
         sender.execute(() -> encoded.forEach(a -> broadcast("alert", a)));
     }
 
+    @Override
+    public void metricsApplied(List<MetricResult> results) {
+        for (MetricResult r : results) {
+            pendingMetrics.put(r.getMetric() + "|" + r.getGroupKey(), r);
+        }
+    }
+
     public int clientCount() {
         return clients.size();
     }
@@ -144,6 +157,19 @@ public class LiveFeed implements ReadModelListener, AutoCloseable {
         }
         if (!clients.isEmpty()) {
             broadcast("aggregates", batch);
+        }
+    }
+
+    private void flushMetrics() {
+        List<Object> batch = new ArrayList<>();
+        for (String key : new ArrayList<>(pendingMetrics.keySet())) {
+            MetricResult r = pendingMetrics.remove(key);
+            if (r != null) {
+                batch.add(avroJson.encode(r));
+            }
+        }
+        if (!batch.isEmpty() && !clients.isEmpty()) {
+            broadcast("metrics", batch);
         }
     }
 

@@ -179,8 +179,18 @@ public final class RedisReadModelSink implements RecordSink {
                 appliedAlerts.add(newAlerts.get(i).value());
             }
         }
+        List<MetricResult> appliedMetrics = new ArrayList<>();
+        int offset = updates.size() + newAlerts.size();
+        for (int i = 0; i < metricUpdates.size(); i++) {
+            if (Long.valueOf(1).equals(results.get(offset + i))) {
+                appliedMetrics.add(metricUpdates.get(i).value());
+            }
+        }
         if (!appliedAggregates.isEmpty()) {
             listener.aggregatesApplied(appliedAggregates);
+        }
+        if (!appliedMetrics.isEmpty()) {
+            listener.metricsApplied(appliedMetrics);
         }
         if (!appliedAlerts.isEmpty()) {
             listener.alertsApplied(appliedAlerts);

@@ -81,6 +81,17 @@ class DashboardBrowserTest extends EndToEndSupport {
         page.waitForFunction("() => Number(document.querySelector('#types tr[data-type=\"metric-sample\"] td.count')?.textContent) >= 1");
         assertThat(polls).as("the page must not poll for aggregates").isEmpty();
 
+        // the declared metrics and rules, each with its lane; a declared metric's newest window arrives by push too
+        assertThat(page.locator("#declared tr[data-metric='account-spend'] td.lane").textContent()).isEqualTo("fast");
+        assertThat(page.locator("#declared tr[data-metric='merchant-volume'] td.lane").textContent()).isEqualTo("standard");
+        assertThat(page.locator("#declared tr[data-metric='hourly-spend-by-country'] td.lane").textContent()).isEqualTo("batch");
+        assertThat(page.locator("#declared tr[data-rule='paid-not-shipped'] td.lane").textContent()).isEqualTo("standard");
+        assertThat(post("application/cloudevents+json", metric(name + "-2", "checkout.latency_ms", 12.5, Instant.now()).toString())
+                .statusCode()).isEqualTo(202);
+        page.waitForFunction("() => document.querySelector(\"#declared tr[data-metric='checkout-latency'] td.key\")?.textContent === 'checkout.latency_ms'",
+                null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertThat(Long.parseLong(page.locator("#declared tr[data-metric='checkout-latency'] td.count").textContent())).isPositive();
+
         Files.createDirectories(Path.of("target"));
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/dashboard.png")).setFullPage(true));
     }
