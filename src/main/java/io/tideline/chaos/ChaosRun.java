@@ -31,6 +31,35 @@ public final class ChaosRun {
 
     private static final String INGEST_TOPIC = "tideline.ingest";
     private static final String DEAD_LETTER_TOPIC = "tideline.dlq";
+    /** A declared metric verified against the ground truth like the built-in windows (its grace matches theirs). */
+    static final String DECLARED_METRIC = "chaos-spend-per-key";
+    /**
+     * The chaos run's pipeline definition: the verified metric, plus a standard-lane metric, a sequence rule and an
+     * absence rule so that repartition topics and rule stores go through every fault too.
+     */
+    private static final String DEFINITION = """
+            metrics:
+              - name: %s
+                source: payment
+                group-by: key
+                window: {type: tumbling, size: 1m, grace: 10m}
+                aggregate: [count, sum(amount)]
+              - name: chaos-spend-per-merchant
+                source: payment
+                group-by: merchant
+                window: {type: hopping, size: 2m, advance: 1m, grace: 10m}
+                aggregate: [count, sum(amount), p99(amount), distinct(key)]
+            anomalies:
+              - name: chaos-login-burst
+                source: account-activity
+                velocity: {count: 20, within: 1m}
+            sequences:
+              - name: chaos-order-paid-not-shipped
+                key: orderId
+                first: {type: order-status, where: "status == 'PAID'"}
+                not-followed-by: {type: order-status, where: "status == 'SHIPPED'"}
+                within: 1h
+            """.formatted(DECLARED_METRIC);
 
     private ChaosRun() {
     }
@@ -53,8 +82,11 @@ public final class ChaosRun {
         }
         GroundTruth truth = new GroundTruth();
         // Catch-up after an outage interleaves partitions: keep late-but-valid events in their windows.
+        Path definition = work.resolve("definition.yml");
+        Files.writeString(definition, DEFINITION);
         LocalDeployment processes = new LocalDeployment(work, portBase,
-                List.of("--tideline.streams.grace=10m", "--tideline.sink.retry-backoff=500ms"));
+                List.of("--tideline.streams.grace=10m", "--tideline.sink.retry-backoff=500ms",
+                        "--tideline.analytics.definition=" + definition.toAbsolutePath()));
         Runtime.getRuntime().addShutdownHook(new Thread(processes::close, "chaos-cleanup"));
         int exit;
         try {

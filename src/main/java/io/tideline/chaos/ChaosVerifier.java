@@ -140,6 +140,9 @@ final class ChaosVerifier {
                     }
                 }
             }
+            int[] declared = declaredMetric(st, expected, examples);
+            checked += declared[0];
+            mismatched += declared[1];
             try (ResultSet rs = st.executeQuery("select alert_id, event_id from alerts")) {
                 while (rs.next()) {
                     alerts.add(rs.getString(1));
@@ -190,6 +193,47 @@ final class ChaosVerifier {
         int[] dead = deadLetters(reasons);
         return new Figures(truth.size(), stored.size(), missing, unexpected, duplicated, checked, mismatched, examples,
                 injected.size(), alerts.size(), alertsOnInjected, redisAlertsNotInPostgres, dead[0], dead[1], reasons);
+    }
+
+    /**
+     * The declared metric {@link ChaosRun#DECLARED_METRIC} (payments per partition key, tumbling 1 m, the same grace
+     * as the built-in windows) must equal the built-in per-key payment figures recomputed from the ground truth:
+     * every PostgreSQL row, and no window missing. [checked, mismatched]
+     */
+    private static int[] declaredMetric(Statement st, Map<Series, Map<Long, Stats>> expected, List<String> examples) throws SQLException {
+        int checked = 0;
+        int mismatched = 0;
+        Set<String> seen = new HashSet<>();
+        try (ResultSet rs = st.executeQuery("select group_key, window_start, count, figures->>'sum_amount' from metric_windows where metric = '"
+                + ChaosRun.DECLARED_METRIC + "'")) {
+            while (rs.next()) {
+                Series s = new Series(AggregateScope.KEY, "payment", rs.getString(1));
+                long window = rs.getTimestamp(2).toInstant().toEpochMilli();
+                Stats want = expected.getOrDefault(s, Map.of()).get(window);
+                seen.add(s + "@" + window);
+                checked++;
+                double sum = rs.getString(4) == null ? Double.NaN : Double.parseDouble(rs.getString(4));
+                if (want == null || want.count() != rs.getLong(3) || want.sum() == null
+                        || Math.abs(want.sum().doubleValue() - sum) > 1e-6 * Math.max(1, Math.abs(sum))) {
+                    mismatched++;
+                    example(examples, "declared metric " + ChaosRun.DECLARED_METRIC + " " + s + "@" + window + ": expected " + want
+                            + ", stored count " + rs.getLong(3) + " sum " + rs.getString(4));
+                }
+            }
+        }
+        for (Map.Entry<Series, Map<Long, Stats>> e : expected.entrySet()) {
+            if (e.getKey().scope() != AggregateScope.KEY || !e.getKey().type().equals("payment")) {
+                continue;
+            }
+            for (Long window : e.getValue().keySet()) {
+                if (!seen.contains(e.getKey() + "@" + window)) {
+                    checked++;
+                    mismatched++;
+                    example(examples, "declared metric " + ChaosRun.DECLARED_METRIC + " " + e.getKey() + "@" + window + ": no row");
+                }
+            }
+        }
+        return new int[] {checked, mismatched};
     }
 
     /** Reads the dead-letter topic to its end: [records, records with a reason]; tallies reasons by kind. */
