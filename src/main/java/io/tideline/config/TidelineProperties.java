@@ -181,7 +181,12 @@ public record TidelineProperties(
             /** How long a closed window stays queryable through the API (interactive queries). */
             @DefaultValue("1h") Duration keepClosed,
             /** Events a key's sliding window may hold; beyond that the oldest are dropped (and counted). */
-            @DefaultValue("10000") int maxSlidingEvents) {
+            @DefaultValue("10000") int maxSlidingEvents,
+            /**
+             * How far ahead of this machine's clock an event's time may be and still advance event time: an event
+             * further ahead is counted in its window but cannot close the windows of everyone else in its task.
+             */
+            @DefaultValue("1m") Duration maxClockSkew) {
     }
 
     public record Registry(

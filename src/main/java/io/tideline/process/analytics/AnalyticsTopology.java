@@ -98,7 +98,7 @@ public final class AnalyticsTopology {
                 }
             }
             toAlerts(branches.input("sequence-" + r.name(), types, r.key(), null, fields)
-                    .process(() -> new SequenceProcessor(r, config.analytics().closeCheckInterval(), metrics),
+                    .process(() -> new SequenceProcessor(r, config.analytics(), metrics),
                             Named.as("sequence-" + r.name()), SequenceProcessor.storeName(r)),
                     "sequence-" + r.name(), topics, serdes);
         }

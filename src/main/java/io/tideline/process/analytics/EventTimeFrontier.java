@@ -1,5 +1,7 @@
 package io.tideline.process.analytics;
 
+import java.time.Duration;
+
 /**
  * How far event time has got in one task: the newest event time seen (stream time), carried forward by the wall
  * clock for as long as no newer event arrives. Kafka Streams advances stream time only on new records, so without
@@ -10,8 +12,18 @@ package io.tideline.process.analytics;
  */
 final class EventTimeFrontier {
 
+    private final long maxClockSkew;
     private long streamTime = Long.MIN_VALUE;
     private long wallClockAtAdvance;
+
+    /**
+     * @param maxClockSkew how far ahead of the wall clock an event time may be and still move the frontier: a producer
+     *                     whose clock runs hours ahead must not close every window of its task (its event still counts,
+     *                     in its own window)
+     */
+    EventTimeFrontier(Duration maxClockSkew) {
+        this.maxClockSkew = maxClockSkew.toMillis();
+    }
 
     /** Starts from a stream time restored from the task's store ({@link Long#MIN_VALUE}: none yet). */
     void restore(long streamTime, long now) {
@@ -21,7 +33,7 @@ final class EventTimeFrontier {
 
     /** @return whether stream time advanced */
     boolean observe(long eventTime, long now) {
-        if (eventTime > streamTime) {
+        if (eventTime > streamTime && eventTime <= now + maxClockSkew) {
             streamTime = eventTime;
             wallClockAtAdvance = now;
             return true;

@@ -43,7 +43,7 @@ public abstract class MetricProcessor implements Processor<String, EnrichedEvent
     private final TidelineProperties.Analytics config;
     private final Counter late;
     private final Counter results;
-    private final EventTimeFrontier frontier = new EventTimeFrontier();
+    private final EventTimeFrontier frontier;
     /** Standard lane: windows changed since the last beat, by store key. */
     private final Map<String, MetricWindow> dirty = new LinkedHashMap<>();
     private ProcessorContext<String, Emitted> context;
@@ -53,6 +53,7 @@ public abstract class MetricProcessor implements Processor<String, EnrichedEvent
         this.metric = metric;
         this.grace = metric.window().grace().toMillis();
         this.config = config;
+        this.frontier = new EventTimeFrontier(config.maxClockSkew());
         this.late = metrics.lateEvents(metric.name());
         this.results = metrics.analyticsOutput("metric", metric.name(), metric.lane().label());
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.micrometer.core.instrument.Counter;
+import io.tideline.config.TidelineProperties;
 import io.tideline.definition.Condition;
 import io.tideline.definition.SequenceRule;
 import io.tideline.definition.SequenceRule.Step;
@@ -47,15 +48,16 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
     private final long within;
     private final Set<String> firstFields = new TreeSet<>();
     private final Counter raised;
-    private final EventTimeFrontier frontier = new EventTimeFrontier();
+    private final EventTimeFrontier frontier;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, byte[]> store;
     /** The earliest due time in the store, or a lower bound; {@link Long#MIN_VALUE}: not known. */
     private long nextDue = Long.MIN_VALUE;
 
-    SequenceProcessor(SequenceRule rule, Duration checkInterval, PipelineMetrics metrics) {
+    SequenceProcessor(SequenceRule rule, TidelineProperties.Analytics config, PipelineMetrics metrics) {
         this.rule = rule;
-        this.checkInterval = checkInterval;
+        this.checkInterval = config.closeCheckInterval();
+        this.frontier = new EventTimeFrontier(config.maxClockSkew());
         this.within = rule.within().toMillis();
         this.raised = metrics.analyticsOutput("sequence", rule.name(), rule.lane().label());
         Condition second = rule.second().where();

@@ -154,6 +154,23 @@ class MetricWindowsTest {
     }
 
     @Test
+    void anEventFarAheadOfTheClockCountsInItsWindowButClosesNobodyElses() {
+        driver = new AnalyticsDriver(stateDir, """
+                metrics:
+                  - {name: spend, source: payment, group-by: key, window: {type: tumbling, size: 1m, grace: 10s}, aggregate: [count]}
+                """, Map.of("tideline.analytics.max-clock-skew", "1m"));
+        driver.payment("a1", "m1", "1", at("10:00:05")); // the driver's clock: 10:00:00
+        driver.payment("a2", "m1", "1", at("13:00:00")); // a producer three hours ahead
+        driver.payment("a1", "m1", "1", at("10:00:30"));
+
+        assertThat(lines()).containsExactly(
+                "a1 [10:00:00,10:01:00) n=1 {count=1.0}",
+                "a2 [13:00:00,13:01:00) n=1 {count=1.0}",
+                "a1 [10:00:00,10:01:00) n=2 {count=2.0}");
+        assertThat(driver.late.isEmpty()).isTrue();
+    }
+
+    @Test
     void distinctCountsPercentilesAndMeans() {
         start("{type: tumbling, size: 1m}", "[distinct(merchant), p50(amount), p99(amount), mean(amount), min(amount)]");
         driver.payment("a1", "m1", "10", at("10:00:01"));
