@@ -33,6 +33,6 @@ class DefinitionAtStartUpTest {
         assertThatThrownBy(() -> new ProcessConfiguration().pipelineDefinition(
                 TestConfig.properties(Map.of("tideline.analytics.definition", file.toString()))))
                 .isInstanceOf(InvalidDefinitionException.class)
-                .hasMessageContaining(file + ":4:13: anomalies[0].zscore.field: payment events have no field 'amont'");
+                .hasMessageContaining(file + ":4:21: anomalies[0].zscore.field: payment events have no field 'amont'");
     }
 }
