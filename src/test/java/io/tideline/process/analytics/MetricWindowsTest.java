@@ -143,6 +143,32 @@ class MetricWindowsTest {
     }
 
     @Test
+    void slidingAndSessionWindowsSetAsideEventsLaterThanTheGraceAndCloseWithAFinalValue() {
+        driver = new AnalyticsDriver(stateDir, """
+                metrics:
+                  - {name: recent, source: payment, group-by: key, window: {type: sliding, size: 10s, grace: 5s}, aggregate: [count]}
+                  - {name: visits, source: payment, group-by: key, window: {type: session, gap: 30s, grace: 5s}, aggregate: [count]}
+                """);
+        driver.payment("a1", "m1", "1", at("10:00:00"));
+        driver.payment("a1", "m1", "1", at("10:01:00")); // closes the sliding window ending 10:00:00 and the first session
+        EventEnvelope late = driver.payment("a1", "m1", "1", at("09:59:58"));
+
+        List<MetricResult> results = driver.results();
+        assertThat(results.stream().filter(r -> r.getMetric().equals("recent")).map(MetricWindowsTest::line)).containsExactly(
+                "a1 [09:59:50,10:00:00) n=1 {count=1.0}",
+                "a1 [10:00:50,10:01:00) n=1 {count=1.0}",
+                "a1 [09:59:50,10:00:00) n=1 {count=1.0} final");
+        assertThat(results.stream().filter(r -> r.getMetric().equals("visits")).map(MetricWindowsTest::line)).containsExactly(
+                "a1 [10:00:00,10:00:00) n=1 {count=1.0}",
+                "a1 [10:01:00,10:01:00) n=1 {count=1.0}",
+                "a1 [10:00:00,10:00:00) n=1 {count=1.0} final");
+        List<TestRecord<String, EventEnvelope>> setAside = driver.late.readRecordsToList();
+        assertThat(setAside).extracting(r -> r.value().getId()).containsExactly(late.getId(), late.getId());
+        assertThat(setAside).extracting(r -> new String(r.headers().lastHeader(MetricProcessor.LATE_METRIC_HEADER).value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("recent", "visits");
+    }
+
+    @Test
     void aQuietKeysWindowClosesOnTheWallClockWithoutAnyNewEvent() {
         start("{type: tumbling, size: 1m, grace: 10s}", "[count]");
         driver.payment("a1", "m1", "1", at("10:00:05"));
