@@ -201,14 +201,14 @@ public final class ChaosRun {
                   missing                %d
                   unexpected             %d
                   duplicated             %d
-                  aggregates checked     %d (PostgreSQL windows and Redis latest windows)
+                  aggregates checked     %d (PostgreSQL windows, Redis latest windows, declared metric %s)
                   aggregates mismatched  %d
                   anomalies injected     %d; alerts found %d, of them on injected anomalies %d; Redis alerts not in PostgreSQL %d
                   poison records sent    %d; dead-letter records %d, with a reason %d %s
                   client duplicates sent %d; failed sends re-sent %d
                   faults injected        %s
                 """, durationS, rate, seed, f.accepted(), f.stored(), f.missing(), f.unexpected(), f.duplicated(),
-                f.aggregatesChecked(), f.aggregatesMismatched(), f.anomaliesInjected(), f.alertsFound(), f.alertsOnInjected(),
+                f.aggregatesChecked(), DECLARED_METRIC, f.aggregatesMismatched(), f.anomaliesInjected(), f.alertsFound(), f.alertsOnInjected(),
                 f.redisAlertsNotInPostgres(), load.poisonSent.get(), f.deadLetters(), f.deadLettersWithReason(),
                 f.deadLetterReasons(), load.clientDuplicates.get(), load.failedSends.get(), injected);
         f.mismatchExamples().forEach(m -> System.out.println("  mismatch: " + m));
