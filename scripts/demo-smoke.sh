@@ -49,6 +49,12 @@ health=$(http_get "/actuator/health") || fail "health endpoint did not answer 20
 [[ "$health" == *'"status":"UP"'* ]] || fail "health is not UP: $health"
 # Captured first: with pipefail, `http_get | grep -q` fails whenever grep stops reading before the page ends.
 page=$(http_get "/") && [[ "$page" == *"<title>Tideline"* ]] || fail "the dashboard page is not served"
+# The demo runs its definition (config/tideline.yml): a declared fast-lane metric reaches the read model too.
+until body=$(http_get "/v1/metrics/account-spend/latest?limit=1") && [[ "$body" =~ \"count\":[1-9] ]]; do
+  [[ $SECONDS -lt $deadline ]] || fail "no window of the declared metric account-spend in the read model within 120 s: $body"
+  sleep 1
+done
+echo "demo smoke: the declared metrics run: $body"
 
 kill -TERM $launcher
 deadline=$((SECONDS + 90))
