@@ -10,13 +10,9 @@ import io.tideline.definition.Aggregation;
 
 /**
  * The running figures of one metric window: the count, and per aggregation what it needs — sum/min/max over the
- * values seen, the set of distinct value hashes, or the values themselves for exact percentiles (nearest rank;
- * beyond {@link #MAX_VALUES} per window every other value is dropped, which keeps the percentile within the
- * spacing of the kept values).
+ * values seen, the set of distinct value hashes, or a {@link QuantileSketch} for percentiles.
  */
 final class MetricState {
-
-    static final int MAX_VALUES = 10_000;
 
     private final List<Aggregation> aggregations;
     private long count;
@@ -25,9 +21,9 @@ final class MetricState {
     private final double[] sum;
     private final double[] min;
     private final double[] max;
-    /** Per distinct slot: sorted hashes; per percentile slot: the values (sorted lazily). */
+    /** Per distinct slot: sorted hashes (sizes[i] of them); per percentile slot: a sketch. */
     private final long[][] hashes;
-    private final double[][] values;
+    private final QuantileSketch[] sketches;
     private final int[] sizes;
 
     MetricState(List<Aggregation> aggregations) {
@@ -38,14 +34,14 @@ final class MetricState {
         min = new double[k];
         max = new double[k];
         hashes = new long[k][];
-        values = new double[k][];
+        sketches = new QuantileSketch[k];
         sizes = new int[k];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < k; i++) {
             switch (aggregations.get(i).function()) {
                 case DISTINCT -> hashes[i] = new long[4];
-                case PERCENTILE -> values[i] = new double[4];
+                case PERCENTILE -> sketches[i] = new QuantileSketch();
                 default -> { }
             }
         }
@@ -77,8 +73,8 @@ final class MetricState {
                         sum[i] += v;
                         min[i] = Math.min(min[i], v);
                         max[i] = Math.max(max[i], v);
-                        if (values[i] != null) {
-                            addValue(i, v);
+                        if (sketches[i] != null) {
+                            sketches[i].add(v);
                         }
                     }
                 }
@@ -98,8 +94,8 @@ final class MetricState {
             for (int j = 0; hashes[i] != null && j < other.sizes[i]; j++) {
                 addHash(i, other.hashes[i][j]);
             }
-            for (int j = 0; values[i] != null && j < other.sizes[i]; j++) {
-                addValue(i, other.values[i][j]);
+            if (sketches[i] != null) {
+                sketches[i].merge(other.sketches[i]);
             }
         }
     }
@@ -116,20 +112,11 @@ final class MetricState {
                 case MIN -> n[i] == 0 ? null : min[i];
                 case MAX -> n[i] == 0 ? null : max[i];
                 case MEAN -> n[i] == 0 ? null : sum[i] / n[i];
-                case PERCENTILE -> percentile(i, a.percentile());
+                case PERCENTILE -> sketches[i].percentile(a.percentile());
             };
             out.put(a.name(), v);
         }
         return out;
-    }
-
-    private Double percentile(int i, double p) {
-        if (sizes[i] == 0) {
-            return null;
-        }
-        Arrays.sort(values[i], 0, sizes[i]);
-        int rank = (int) Math.ceil(p / 100.0 * sizes[i]);
-        return values[i][Math.max(rank, 1) - 1];
     }
 
     private void addHash(int i, long h) {
@@ -146,35 +133,20 @@ final class MetricState {
         sizes[i]++;
     }
 
-    private void addValue(int i, double v) {
-        if (sizes[i] == MAX_VALUES) {
-            Arrays.sort(values[i], 0, sizes[i]);
-            for (int j = 0; j < sizes[i] / 2; j++) {
-                values[i][j] = values[i][2 * j + 1];
-            }
-            sizes[i] /= 2;
-        }
-        if (sizes[i] == values[i].length) {
-            values[i] = Arrays.copyOf(values[i], sizes[i] * 2);
-        }
-        values[i][sizes[i]++] = v;
-    }
-
     byte[] encode() {
         int bytes = 16;
         for (int i = 0; i < n.length; i++) {
-            bytes += 8 * 4 + 4 + 8 * sizes[i];
+            bytes += 8 * 4 + 4 + 8 * sizes[i] + (sketches[i] == null ? 0 : sketches[i].encodedSize());
         }
         ByteBuffer buf = ByteBuffer.allocate(bytes);
         buf.putLong(count).putLong(lastEventTime);
         for (int i = 0; i < n.length; i++) {
             buf.putLong(n[i]).putDouble(sum[i]).putDouble(min[i]).putDouble(max[i]).putInt(sizes[i]);
             for (int j = 0; j < sizes[i]; j++) {
-                if (hashes[i] != null) {
-                    buf.putLong(hashes[i][j]);
-                } else {
-                    buf.putDouble(values[i][j]);
-                }
+                buf.putLong(hashes[i][j]);
+            }
+            if (sketches[i] != null) {
+                sketches[i].encode(buf);
             }
         }
         return buf.array();
@@ -196,11 +168,9 @@ final class MetricState {
                 for (int j = 0; j < size; j++) {
                     s.hashes[i][j] = buf.getLong();
                 }
-            } else if (s.values[i] != null) {
-                s.values[i] = new double[Math.max(size, 4)];
-                for (int j = 0; j < size; j++) {
-                    s.values[i][j] = buf.getDouble();
-                }
+            }
+            if (s.sketches[i] != null) {
+                s.sketches[i] = QuantileSketch.decode(buf);
             }
         }
         return s;

@@ -110,12 +110,22 @@ final class MetricStore {
     }
 
     private List<MetricWindow> take(char index, long time) {
-        if (index == 'c') {
-            nextClose = UNKNOWN;
-        }
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(index + "" + SEP, index + "" + SEP + SortableTime.format(time) + SEP + '\uffff')) {
-            it.forEachRemaining(kv -> due.add(kv.key));
+        long next = Long.MAX_VALUE;
+        // One scan to the index's end: it finds what is due and, at the first entry that is not, the next close.
+        try (KeyValueIterator<String, byte[]> it = store.range(index + "" + SEP, index + "" + SEP + '\uffff')) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                long at = SortableTime.parse(key.substring(2, 2 + SortableTime.LENGTH));
+                if (at > time) {
+                    next = at;
+                    break;
+                }
+                due.add(key);
+            }
+        }
+        if (index == 'c') {
+            nextClose = next;
         }
         List<MetricWindow> windows = new ArrayList<>();
         for (String key : due) {

@@ -11,8 +11,17 @@ final class SortableTime {
     private SortableTime() {
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** By hand: String.format was 5 % of the stream thread's time with the demo definition (profiled). */
     static String format(long time) {
-        return String.format("%016x", time ^ Long.MIN_VALUE);
+        long v = time ^ Long.MIN_VALUE;
+        char[] out = new char[LENGTH];
+        for (int i = LENGTH - 1; i >= 0; i--) {
+            out[i] = HEX[(int) (v & 0xf)];
+            v >>>= 4;
+        }
+        return new String(out);
     }
 
     static long parse(String text) {

@@ -204,9 +204,13 @@ class MetricWindowsTest {
         driver.payment("a1", "m1", "30", at("10:00:03"));
         driver.payment("a1", "m3", "20", at("10:00:04"));
 
-        List<MetricResult> results = driver.results();
-        assertThat(new java.util.TreeMap<>(results.get(3).getValues())).isEqualTo(new java.util.TreeMap<>(Map.of(
-                "distinct_merchant", 3.0, "p50_amount", 20.0, "p99_amount", 40.0, "mean_amount", 25.0, "min_amount", 10.0)));
+        Map<String, Double> values = driver.results().get(3).getValues();
+        assertThat(values.get("distinct_merchant")).isEqualTo(3.0);
+        assertThat(values.get("mean_amount")).isEqualTo(25.0);
+        assertThat(values.get("min_amount")).isEqualTo(10.0);
+        // percentiles come from a sketch: within 1 % of the nearest-rank value (20 of 10, 20, 30, 40; and 40)
+        assertThat(values.get("p50_amount")).isCloseTo(20.0, org.assertj.core.api.Assertions.withinPercentage(1));
+        assertThat(values.get("p99_amount")).isCloseTo(40.0, org.assertj.core.api.Assertions.withinPercentage(1));
     }
 
     @Test
