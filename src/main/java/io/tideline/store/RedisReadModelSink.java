@@ -1,7 +1,5 @@
 package io.tideline.store;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -56,9 +52,11 @@ public final class RedisReadModelSink implements RecordSink {
     private final Timer latency;
     private final Clock clock;
     private final SinkDeadLetters deadLetters;
-    private final byte[] applyAggregate = script("redis/apply-aggregate.lua");
-    private final byte[] applyAlert = script("redis/apply-alert.lua");
-    private final byte[] applyMetric = script("redis/apply-metric.lua");
+    private final LuaScript applyAggregate = new LuaScript("redis/apply-aggregate.lua");
+    private final LuaScript applyAlert = new LuaScript("redis/apply-alert.lua");
+    private final LuaScript applyMetric = new LuaScript("redis/apply-metric.lua");
+    /** Whether this Redis has the scripts, as far as the sink knows; cleared by any failed write. */
+    private boolean scriptsLoaded;
     private final Deserializer<MetricResult> metricResults;
     private final Predicate<String> metricsShown;
     private final Deserializer<WindowAggregate> aggregates;
@@ -153,12 +151,27 @@ public final class RedisReadModelSink implements RecordSink {
         metricUpdates.sort(Comparator.comparing((Pending<MetricResult> p) -> p.record().partition())
                 .thenComparingLong(p -> p.record().offset()));
 
-        List<Object> results = redis.executePipelined((RedisCallback<Object>) connection -> {
-            updates.forEach(p -> evalAggregate(connection, p));
-            newAlerts.forEach(p -> evalAlert(connection, p));
-            metricUpdates.forEach(p -> evalMetric(connection, p));
-            return null;
-        });
+        if (!scriptsLoaded) {
+            redis.execute((RedisCallback<Void>) connection -> {
+                for (LuaScript script : List.of(applyAggregate, applyAlert, applyMetric)) {
+                    script.load(connection);
+                }
+                return null;
+            });
+            scriptsLoaded = true;
+        }
+        List<Object> results;
+        try {
+            results = redis.executePipelined((RedisCallback<Object>) connection -> {
+                updates.forEach(p -> evalAggregate(connection, p));
+                newAlerts.forEach(p -> evalAlert(connection, p));
+                metricUpdates.forEach(p -> evalMetric(connection, p));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            scriptsLoaded = false; // a Redis that restarted has lost them (NOSCRIPT); the retry loads them again
+            throw e;
+        }
 
         if (results.stream().anyMatch(r -> Long.valueOf(-1).equals(r))) {
             throw new ReadModelLostException("the Redis read model changed under the sink (epoch " + epoch
@@ -219,7 +232,7 @@ public final class RedisReadModelSink implements RecordSink {
             keysAndArgs.add(k);
             keysAndArgs.add(v);
         });
-        connection.scriptingCommands().eval(applyAggregate, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
+        applyAggregate.call(connection, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalMetric(RedisConnection connection, Pending<MetricResult> p) {
@@ -234,12 +247,12 @@ public final class RedisReadModelSink implements RecordSink {
             keysAndArgs.add(k);
             keysAndArgs.add(v);
         });
-        connection.scriptingCommands().eval(applyMetric, ReturnType.INTEGER, keys.size(), bytes(keysAndArgs));
+        applyMetric.call(connection, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalAlert(RedisConnection connection, Pending<Alert> p) {
         Alert a = p.value();
-        connection.scriptingCommands().eval(applyAlert, ReturnType.INTEGER, 4, bytes(List.of(
+        applyAlert.call(connection, 4, bytes(List.of(
                 ReadModelKeys.RECENT_ALERTS, offsetsKey, ReadModelKeys.ALERT_DATA, ReadModelKeys.EPOCH,
                 field(p.record().topic(), p.record().partition()), Long.toString(p.record().offset()),
                 Long.toString(a.getEventTime().toEpochMilli()), a.getAlertId(), json.encode(a).toString(),
@@ -256,13 +269,5 @@ public final class RedisReadModelSink implements RecordSink {
             out[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
         }
         return out;
-    }
-
-    private static byte[] script(String path) {
-        try (var in = new ClassPathResource(path).getInputStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("missing " + path, e);
-        }
     }
 }

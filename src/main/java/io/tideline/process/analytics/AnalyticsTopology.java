@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,7 +45,8 @@ import io.tideline.schema.registry.TopicSerdes;
  *                               └─ too late ► late-events topic (reason in headers)                  ◄───────────┘
  *   anomaly / sequence rule ─► alerts topic
  * </pre>
- * A condition that reads no reference data filters before the repartition, so only the events a rule needs cross it.
+ * A rule's condition (joining the reference data it reads) filters before the repartition, so only the events a rule
+ * can use cross it.
  */
 public final class AnalyticsTopology {
 
@@ -97,7 +100,7 @@ public final class AnalyticsTopology {
                     fields.addAll(step.where().fields());
                 }
             }
-            toAlerts(branches.input("sequence-" + r.name(), types, r.key(), null, fields)
+            toAlerts(branches.input("sequence-" + r.name(), types, r.key(), SequenceProcessor.relevance(r), fields)
                     .process(() -> new SequenceProcessor(r, config.analytics(), metrics),
                             Named.as("sequence-" + r.name()), SequenceProcessor.storeName(r)),
                     "sequence-" + r.name(), topics, serdes);
@@ -125,29 +128,45 @@ public final class AnalyticsTopology {
         }
 
         KStream<String, EnrichedEvent> input(String name, List<String> types, String keyField, Condition where) {
-            return input(name, types, keyField, where, where == null ? Set.of() : where.fields());
+            return input(name, types, keyField, where == null ? null : where::test, where == null ? Set.of() : where.fields());
         }
 
-        KStream<String, EnrichedEvent> input(String name, List<String> types, String keyField, Condition where, Set<String> reads) {
+        /**
+         * @param relevant which events the rule can use (its condition), judged before any repartition so that only
+         *                 those cross it; null: all of its types
+         * @param reads    the fields the rule reads: the enrichments among them are joined (before the repartition,
+         *                 for {@code relevant}, and again after it, for the rule: a repartition topic carries the
+         *                 event only)
+         */
+        KStream<String, EnrichedEvent> input(String name, List<String> types, String keyField,
+                                             Predicate<Function<String, Object>> relevant,
+                                             Set<String> reads) {
             List<Enrichment> used = enrichments.stream()
                     .filter(e -> reads.stream().anyMatch(f -> f.startsWith(e.name() + ".")))
                     .toList();
-            boolean whereBeforeRepartition = where != null && used.isEmpty();
-            KStream<String, EventEnvelope> selected = events.filter((k, e) -> types.contains(e.getType())
-                    && (!whereBeforeRepartition || where.test(EnrichedEvent.of(e)::field)), Named.as(name + "-select"));
-            if (keyField != null && !keyField.equals("key")) {
-                selected = selected
-                        .filter((k, e) -> EnrichedEvent.of(e).field(keyField) != null, Named.as(name + "-has-" + keyField))
-                        .selectKey((k, e) -> EnrichedEvent.of(e).field(keyField).toString(), Named.as(name + "-by-" + keyField))
-                        .repartition(Repartitioned.with(Serdes.String(), envelopes).withName(name + "-by-" + keyField));
-            } else if (keyField == null) {
-                selected = selected
-                        .selectKey((k, e) -> MetricDefinition.GLOBAL, Named.as(name + "-global"))
-                        .repartition(Repartitioned.with(Serdes.String(), envelopes).withName(name + "-global"));
+            KStream<String, EnrichedEvent> selected = enrich(events
+                    .filter((k, e) -> types.contains(e.getType()), Named.as(name + "-select"))
+                    .mapValues(EnrichedEvent::of, Named.as(name + "-view")), used, name);
+            if (relevant != null) {
+                selected = selected.filter((k, event) -> relevant.test(event::field), Named.as(name + "-where"));
             }
-            KStream<String, EnrichedEvent> enriched = selected.mapValues(EnrichedEvent::of, Named.as(name + "-view"));
+            if (keyField != null && keyField.equals("key")) {
+                return selected;
+            }
+            KStream<String, EventEnvelope> rekeyed = keyField == null
+                    ? selected.mapValues(EnrichedEvent::event, Named.as(name + "-event"))
+                            .selectKey((k, e) -> MetricDefinition.GLOBAL, Named.as(name + "-global"))
+                    : selected.filter((k, event) -> event.field(keyField) != null, Named.as(name + "-has-" + keyField))
+                            .selectKey((k, event) -> event.field(keyField).toString(), Named.as(name + "-by-" + keyField))
+                            .mapValues(EnrichedEvent::event, Named.as(name + "-event"));
+            String topic = name + (keyField == null ? "-global" : "-by-" + keyField);
+            return enrich(rekeyed.repartition(Repartitioned.with(Serdes.String(), envelopes).withName(topic))
+                    .mapValues(EnrichedEvent::of, Named.as(name + "-rekeyed-view")), used, name + "-rekeyed");
+        }
+
+        private KStream<String, EnrichedEvent> enrich(KStream<String, EnrichedEvent> stream, List<Enrichment> used, String name) {
             for (Enrichment e : used) {
-                enriched = enriched.leftJoin(tables.get(e.name()),
+                stream = stream.leftJoin(tables.get(e.name()),
                         (k, event) -> {
                             Object id = event.field(e.joinOn());
                             return id == null ? null : id.toString();
@@ -155,10 +174,7 @@ public final class AnalyticsTopology {
                         (event, reference) -> event.with(e.name(), references.parse(reference)),
                         Named.as(name + "-join-" + e.name()));
             }
-            if (where != null && !whereBeforeRepartition) {
-                enriched = enriched.filter((k, event) -> where.test(event::field), Named.as(name + "-where"));
-            }
-            return enriched;
+            return stream;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -64,6 +65,23 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
         if (second != null) {
             second.fields().stream().filter(f -> f.startsWith(FIRST)).map(f -> f.substring(FIRST.length())).forEach(firstFields::add);
         }
+    }
+
+    /**
+     * Which events the rule can use, as far as an event alone tells: those matching its first step, and those of its
+     * second step's type matching that step's condition — all of them when the condition reads the first event.
+     */
+    static Predicate<Function<String, Object>> relevance(SequenceRule rule) {
+        Step first = rule.first();
+        Step second = rule.second();
+        boolean secondReadsFirst = second.where() != null && second.where().fields().stream().anyMatch(f -> f.startsWith(FIRST));
+        return fields -> {
+            Object type = fields.apply("type");
+            if (first.type().equals(type) && (first.where() == null || first.where().test(fields))) {
+                return true;
+            }
+            return second.type().equals(type) && (second.where() == null || secondReadsFirst || second.where().test(fields));
+        };
     }
 
     static String storeName(SequenceRule rule) {
