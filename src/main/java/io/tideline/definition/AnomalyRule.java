@@ -2,6 +2,8 @@ package io.tideline.definition;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.tideline.model.Severity;
 
@@ -10,6 +12,21 @@ public record AnomalyRule(String name, List<String> types, Condition where, Stri
                           Severity severity, Lane lane) {
 
     public sealed interface Detector permits ZScore, Ewma, Velocity {
+    }
+
+    /** Every field the rule reads: its condition's, its key and its detector's field. */
+    public Set<String> reads() {
+        Set<String> fields = new TreeSet<>();
+        if (where != null) {
+            fields.addAll(where.fields());
+        }
+        fields.add(key);
+        if (detector instanceof ZScore z) {
+            fields.add(z.field());
+        } else if (detector instanceof Ewma e) {
+            fields.add(e.field());
+        }
+        return fields;
     }
 
     /** |x − mean| / stddev over the key's values within a sliding event-time window, once it holds minSamples. */

@@ -469,7 +469,7 @@ public final class DefinitionParser {
                 problem(node, path, family.type() + " events have no field '" + field + "' (fields: "
                         + EventFieldCatalog.fieldsOf(family) + "; attributes: "
                         + String.join(", ", new TreeSet<>(EventFieldCatalog.ATTRIBUTES)) + ")");
-            } else if (numeric && kind != EventFieldCatalog.Kind.NUMBER) {
+            } else if (numeric && kind == EventFieldCatalog.Kind.OTHER) {
                 problem(node, path, "'" + field + "' of " + family.type() + " events is not a number");
             }
         }

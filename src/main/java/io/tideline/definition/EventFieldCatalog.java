@@ -22,14 +22,15 @@ final class EventFieldCatalog {
     }
 
     enum Kind {
-        NUMBER, OTHER, MISSING
+        /** Reference data is schemaless JSON: any type, known only when an event is joined. */
+        NUMBER, OTHER, UNKNOWN, MISSING
     }
 
     static Kind kind(EventFamily family, String path, Set<String> enrichments) {
         int dot = path.indexOf('.');
         String head = dot < 0 ? path : path.substring(0, dot);
         if (dot > 0 && enrichments.contains(head)) {
-            return Kind.OTHER;
+            return Kind.UNKNOWN;
         }
         if (dot < 0 && ATTRIBUTES.contains(path)) {
             return path.equals("time") ? Kind.NUMBER : Kind.OTHER;

@@ -73,7 +73,7 @@ public final class AnalyticsTopology {
             }
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricStore.name(m)),
                     Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-            KStream<String, Emitted> out = branches.input("metric-" + m.name(), m.types(), m.groupBy(), m.where())
+            KStream<String, Emitted> out = branches.input("metric-" + m.name(), m.types(), m.groupBy(), m.where(), m.reads())
                     .process(() -> MetricProcessor.of(m, config.analytics(), metrics), Named.as("metric-" + m.name()),
                             MetricStore.name(m));
             out.filter((k, v) -> !v.isLate(), Named.as("metric-" + m.name() + "-values"))
@@ -86,7 +86,7 @@ public final class AnalyticsTopology {
         for (AnomalyRule r : definition.anomalies()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnomalyProcessor.storeName(r)),
                     Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-            toAlerts(branches.input("anomaly-" + r.name(), r.types(), r.key(), r.where())
+            toAlerts(branches.input("anomaly-" + r.name(), r.types(), r.key(), r.where(), r.reads())
                     .process(() -> new AnomalyProcessor(r, metrics), Named.as("anomaly-" + r.name()), AnomalyProcessor.storeName(r)),
                     "anomaly-" + r.name(), topics, serdes);
         }
@@ -127,8 +127,8 @@ public final class AnalyticsTopology {
             this.references = references;
         }
 
-        KStream<String, EnrichedEvent> input(String name, List<String> types, String keyField, Condition where) {
-            return input(name, types, keyField, where == null ? null : where::test, where == null ? Set.of() : where.fields());
+        KStream<String, EnrichedEvent> input(String name, List<String> types, String keyField, Condition where, Set<String> reads) {
+            return input(name, types, keyField, where == null ? null : where::test, reads);
         }
 
         /**

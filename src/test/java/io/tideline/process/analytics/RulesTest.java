@@ -188,6 +188,32 @@ class RulesTest {
     }
 
     @Test
+    void metricsCanGroupByAndAggregateReferenceFields() {
+        driver = new AnalyticsDriver(stateDir, """
+                enrichments:
+                  - {name: merchants, topic: test.merchants, join-on: merchant}
+                metrics:
+                  - name: by-category
+                    source: payment
+                    group-by: merchants.category
+                    window: {type: tumbling, size: 1m}
+                    aggregate: [count, sum(merchants.fee)]
+                """);
+        driver.reference("test.merchants").pipeInput("m1", "{\"category\": \"travel\", \"fee\": 1.5}");
+        driver.reference("test.merchants").pipeInput("m2", "{\"category\": \"travel\", \"fee\": 2}");
+        driver.payment("a1", "m1", "10", at("10:00:01"));
+        driver.payment("a2", "m2", "10", at("10:00:02"));
+        driver.payment("a3", "m3", "10", at("10:00:03")); // no reference: no category, not grouped
+        driver.advanceWallClock(Duration.ofSeconds(1));
+
+        List<io.tideline.model.MetricResult> results = driver.results();
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).getGroupKey()).isEqualTo("travel");
+        assertThat(results.get(0).getCount()).isEqualTo(2);
+        assertThat(results.get(0).getValues().get("sum_merchants_fee")).isEqualTo(3.5);
+    }
+
+    @Test
     void absenceFiresWhenEventTimePassesTheDeadlineOrOnTheWallClockWhenEverythingIsQuiet() {
         driver = new AnalyticsDriver(stateDir, """
                 sequences:
