@@ -192,8 +192,15 @@ public final class DefinitionParser {
         if (lane == Lane.BATCH && window != null && window.kind() != WindowSpec.Kind.TUMBLING) {
             problem(m.get("window"), path + ".window", "the batch lane computes tumbling windows only (from the history)");
         }
-        if (lane == Lane.BATCH && where != null && where.fields().stream().anyMatch(f -> enrichmentNames.contains(f.split("\\.")[0]))) {
-            problem(m.get("where"), path + ".where", "the batch lane reads the stored history, which holds no reference data");
+        if (lane == Lane.BATCH) {
+            Set<String> reads = new TreeSet<>(where == null ? Set.of() : where.fields());
+            if (groupBy != null) {
+                reads.add(groupBy);
+            }
+            aggregations.stream().map(Aggregation::field).filter(f -> f != null).forEach(reads::add);
+            if (reads.stream().anyMatch(f -> enrichmentNames.contains(f.split("\\.")[0]))) {
+                problem(m.get("lane"), path + ".lane", "the batch lane reads the stored history, which holds no reference data");
+            }
         }
         if (name == null || families.isEmpty() || window == null || aggregations.isEmpty() || to.isEmpty()) {
             return null;
