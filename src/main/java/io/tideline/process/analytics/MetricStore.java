@@ -80,13 +80,7 @@ final class MetricStore {
      */
     long nextClose() {
         if (nextClose == UNKNOWN) {
-            nextClose = Long.MAX_VALUE;
-            try (KeyValueIterator<String, byte[]> it = store.range("c" + SEP, "c" + SEP + '\uffff')) {
-                if (it.hasNext()) {
-                    String key = it.next().key;
-                    nextClose = SortableTime.parse(key.substring(2, 2 + SortableTime.LENGTH));
-                }
-            }
+            nextClose = TimeIndex.first(store, 'c');
         }
         return nextClose;
     }
@@ -111,19 +105,7 @@ final class MetricStore {
 
     private List<MetricWindow> take(char index, long time) {
         List<String> due = new ArrayList<>();
-        long next = Long.MAX_VALUE;
-        // One scan to the index's end: it finds what is due and, at the first entry that is not, the next close.
-        try (KeyValueIterator<String, byte[]> it = store.range(index + "" + SEP, index + "" + SEP + '\uffff')) {
-            while (it.hasNext()) {
-                String key = it.next().key;
-                long at = SortableTime.parse(key.substring(2, 2 + SortableTime.LENGTH));
-                if (at > time) {
-                    next = at;
-                    break;
-                }
-                due.add(key);
-            }
-        }
+        long next = TimeIndex.scan(store, index, time, due);
         if (index == 'c') {
             nextClose = next;
         }
@@ -191,6 +173,6 @@ final class MetricStore {
     }
 
     private static String index(char index, long time, MetricWindow w) {
-        return index + "" + SEP + SortableTime.format(time) + SEP + w.groupKey + SEP + SortableTime.format(w.start);
+        return TimeIndex.key(index, time, w.groupKey + SEP + SortableTime.format(w.start));
     }
 }

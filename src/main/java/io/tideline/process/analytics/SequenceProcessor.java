@@ -16,7 +16,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.micrometer.core.instrument.Counter;
@@ -147,10 +146,7 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
             return;
         }
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range("d" + SEP, "d" + SEP + SortableTime.format(current) + SEP + '\uffff')) {
-            it.forEachRemaining(kv -> due.add(kv.key));
-        }
-        nextDue = Long.MIN_VALUE;
+        nextDue = TimeIndex.scan(store, 'd', current, due);
         for (String d : due) {
             store.delete(d);
             String[] parts = d.split(String.valueOf(SEP), 4);
@@ -172,12 +168,7 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
 
     private long nextDue() {
         if (nextDue == Long.MIN_VALUE) {
-            nextDue = Long.MAX_VALUE;
-            try (KeyValueIterator<String, byte[]> it = store.range("d" + SEP, "d" + SEP + '\uffff')) {
-                if (it.hasNext()) {
-                    nextDue = SortableTime.parse(it.next().key.substring(2, 2 + SortableTime.LENGTH));
-                }
-            }
+            nextDue = TimeIndex.first(store, 'd');
         }
         return nextDue;
     }
@@ -232,6 +223,6 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
     }
 
     private static String due(long time, String key, String eventId) {
-        return "d" + SEP + SortableTime.format(time) + SEP + key + SEP + eventId;
+        return TimeIndex.key('d', time, key + SEP + eventId);
     }
 }
