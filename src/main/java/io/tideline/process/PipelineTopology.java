@@ -53,11 +53,7 @@ public final class PipelineTopology {
         Serde<byte[]> bytes = Serdes.ByteArray();
 
         StreamsBuilder builder = new StreamsBuilder();
-        // Not cached: every id is new, so a cache would fold nothing and only move the writes into a burst at each
-        // commit (measured: read-model p99 4x longer at 1,500 events/s, docs/benchmarks.md).
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(Deduplicator.STORE, streams.dedupeRetention(), streams.dedupeRetention(), false),
-                strings, Serdes.Long()));
+        builder.addStateStore(Deduplicator.store(streams.dedupeRetention()));
         // Retained for the window plus its grace: the longest an update to a window can still arrive. The record
         // cache folds a series' many updates between two commits into one RocksDB write and one changelog
         // record; it does not delay output, which the aggregator forwards itself.

@@ -4,6 +4,7 @@ import static io.tideline.support.CloudEvents.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +145,18 @@ class PipelineTopologyTest {
 
         assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("dup-1");
         assertThat(latestByWindow(aggregateUpdates()).get("KEY|payment|acct-1@" + minute(T0)).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdIsRememberedForTheRetentionByIngestTimeAcrossBucketsAndForgottenAfterIt() {
+        ObjectNode event = payment("dup-2", "acct-1", "10", T0);
+        sendBinaryAt("acct-1", event, T0);
+        sendBinaryAt("acct-1", event, T0.plus(Duration.ofMinutes(50)));  // next bucket, within the hour
+        sendBinaryAt("acct-1", event, T0.minus(Duration.ofMinutes(20))); // a retry from a client whose clock is behind
+        sendBinaryAt("acct-1", payment("other", "acct-1", "10", T0), T0.plus(Duration.ofMinutes(61)));
+        sendBinaryAt("acct-1", event, T0.plus(Duration.ofMinutes(61)));  // more than the retention (1 h) later
+
+        assertThat(events.readValuesToList()).extracting(EventEnvelope::getId).containsExactly("dup-2", "other", "dup-2");
     }
 
     @Test
