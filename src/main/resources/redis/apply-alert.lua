@@ -2,7 +2,7 @@
 -- KEYS[1] recent sorted set, KEYS[2] offsets hash, KEYS[3] alert data hash, KEYS[4] epoch
 -- ARGV[1] offsets field (topic:partition), ARGV[2] record offset, ARGV[3] score (event time ms),
 -- ARGV[4] alert id, ARGV[5] alert JSON, ARGV[6] how many to keep, ARGV[7] expected epoch
--- Returns 1 if applied, 0 for a replay, -1 if the read model was lost (see apply-aggregate.lua).
+-- Returns 1 if applied, 0 for a replay, -1 if the read model was lost (see apply-aggregates.lua).
 if redis.call('GET', KEYS[4]) ~= ARGV[7] then
   return -1
 end

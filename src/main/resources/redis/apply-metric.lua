@@ -3,7 +3,7 @@
 -- ARGV[1] offsets field (topic:partition), ARGV[2] record offset, ARGV[3] window end (ms), ARGV[4] group key,
 -- ARGV[5] expected epoch, ARGV[6] count, ARGV[7..] field/value pairs of the hash
 -- Returns 1 if applied, 0 if not (a replay, or older than what is shown), -1 if the read model is not the one the
--- sink knows (see apply-aggregate.lua).
+-- sink knows (see apply-aggregates.lua).
 if redis.call('GET', KEYS[4]) ~= ARGV[5] then
   return -1
 end

@@ -44,7 +44,8 @@ public final class BenchRun {
 
     /** The figures of one offered rate. */
     record Step(double offered, double achieved, double durationS, long lost, Map<String, Map<String, Object>> points,
-                Map<String, Object> baseline, boolean sustainable, Map<String, Map<String, Object>> cpu) {
+                Map<String, Object> baseline, boolean sustainable, Map<String, Map<String, Object>> cpu,
+                Map<String, Object> memory) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,6 +121,7 @@ public final class BenchRun {
             out.put("baseline", main.baseline());
             out.put("ratio_to_baseline_p99", ratios(main));
             out.put("cpu", main.cpu());
+            out.put("memory", main.memory());
             if (maxSustainable != null) {
                 out.put("max_sustainable_rate", maxSustainable);
                 out.put("steps", steps);
@@ -212,6 +214,7 @@ public final class BenchRun {
         BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
                 measureFrom, measureUntil);
         MeasuredCpu cpu = MeasuredCpu.between(cpuUsage(d), measureFrom, measureUntil, load.measured::get);
+        HeapSampler heap = HeapSampler.between(baseUrl, measureFrom, measureUntil);
         if (path.equals("kafka")) {
             load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
         } else {
@@ -219,6 +222,7 @@ public final class BenchRun {
         }
         double achieved = load.measured.get() / (double) durationS;
         Map<String, Map<String, Object>> cpuUsed = cpu.await(Duration.ofSeconds(60));
+        Map<String, Object> memory = heap.await(Duration.ofSeconds(60));
         // Drain: an event still pending after this is a backlog, reported as unobserved.
         long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
@@ -237,7 +241,7 @@ public final class BenchRun {
             points.put(r.name(), summary);
         }
         boolean sustainable = readModel.p99() < TARGET_P99_MS && achieved >= 0.97 * rate && readModel.unobserved() == 0 && lost == 0;
-        return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed);
+        return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed, memory);
     }
 
     /** The bench's own process is the load generator and the observers. */
@@ -311,6 +315,11 @@ public final class BenchRun {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> baselineCpu = (Map<String, Map<String, Object>>) s.baseline().get("cpu");
         printCpu("baseline", baselineCpu);
+        if (s.memory() != null && !s.memory().isEmpty()) {
+            System.out.printf("  Tideline heap (MB): limit %s, peak %s, lowest per minute %s; GC pauses %s (%s ms, %s of the time)%n",
+                    s.memory().get("heap_limit_mb"), s.memory().get("heap_peak_mb"), s.memory().get("heap_trough_mb_per_minute"),
+                    s.memory().get("gc_pauses"), s.memory().get("gc_pause_ms"), s.memory().get("gc_pause_share"));
+        }
         System.out.println();
     }
 

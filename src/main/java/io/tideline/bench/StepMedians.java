@@ -40,7 +40,14 @@ final class StepMedians {
             }
         }
         return new BenchRun.Step(first.offered(), Math.round(achieved), first.durationS(), lost, points, baseline, sustainable,
-                cpu);
+                cpu, fullestHeap(runs));
+    }
+
+    /** Memory is quoted from the run whose heap peaked highest: like a loss, the worst run is the one to know. */
+    private static Map<String, Object> fullestHeap(List<BenchRun.Step> runs) {
+        return runs.stream().map(BenchRun.Step::memory).filter(m -> m != null && m.get("heap_peak_mb") != null)
+                .max(java.util.Comparator.comparingDouble(m -> ((Number) m.get("heap_peak_mb")).doubleValue()))
+                .orElse(null);
     }
 
     /** Figure by figure; a figure that is itself a map of figures (CPU per part) is folded the same way. */

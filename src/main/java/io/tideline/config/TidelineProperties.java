@@ -51,7 +51,13 @@ public record TidelineProperties(
             @DefaultValue("6") int partitions,
             /** 1 suits one broker; use 3 in production (with min.insync.replicas=2 on the brokers). */
             @DefaultValue("1") short replicationFactor,
-            @DefaultValue("lz4") String compression,
+            /**
+             * Producer compression of ingest and the process stage. None by default: at the batch sizes that
+             * millisecond lingers give (a few records per partition) lz4 saves little and costs a frame set-up per
+             * batch in the producer and a decompression in the broker's validation (docs/benchmarks.md). Worth
+             * turning on where brokers are across a network and batches are large.
+             */
+            @DefaultValue("none") String compression,
             @DefaultValue("5ms") Duration linger) {
     }
 

@@ -41,7 +41,17 @@ final class LuaScript {
         }
     }
 
+    /** For a script that returns a number. */
     void call(RedisConnection connection, int numKeys, byte[][] keysAndArgs) {
-        connection.scriptingCommands().evalSha(sha.getBytes(StandardCharsets.US_ASCII), ReturnType.INTEGER, numKeys, keysAndArgs);
+        evalSha(connection, ReturnType.INTEGER, numKeys, keysAndArgs);
+    }
+
+    /** For a script that returns an array (of numbers). */
+    void callForList(RedisConnection connection, int numKeys, byte[][] keysAndArgs) {
+        evalSha(connection, ReturnType.MULTI, numKeys, keysAndArgs);
+    }
+
+    private void evalSha(RedisConnection connection, ReturnType returns, int numKeys, byte[][] keysAndArgs) {
+        connection.scriptingCommands().evalSha(sha.getBytes(StandardCharsets.US_ASCII), returns, numKeys, keysAndArgs);
     }
 }

@@ -34,9 +34,10 @@ import io.tideline.schema.registry.TopicSerdes;
 
 /**
  * Maintains the low-latency read models in Redis: the latest window of every series (of every part of a type's
- * series) and the recent alerts. Each record is applied by a Lua script that also records its offset, so applying
- * and remembering are atomic and a replayed record is a no-op. Scripts of one batch go in one pipeline (one
- * round trip).
+ * series) and the recent alerts. Records are applied by Lua scripts that also record their offsets, so applying
+ * and remembering are atomic and a replayed record is a no-op; a partition's aggregate updates go to one script
+ * call per run (the epoch and offset checks once per run, not per update). Scripts of one batch go in one pipeline
+ * (one round trip).
  * <p>By default the sink reads the process stage's output uncommitted, as soon as it is written, and still
  * applies each event's effect once: docs/design/exactly-once.md, "The read model reads uncommitted output".
  */
@@ -52,7 +53,13 @@ public final class RedisReadModelSink implements RecordSink {
     private final Timer latency;
     private final Clock clock;
     private final SinkDeadLetters deadLetters;
-    private final LuaScript applyAggregate = new LuaScript("redis/apply-aggregate.lua");
+    /**
+     * Updates per script call: a call runs atomically, so Redis answers nobody else meanwhile; a few hundred
+     * updates keep that to about a millisecond.
+     */
+    private static final int MAX_UPDATES_PER_CALL = 200;
+
+    private final LuaScript applyAggregates = new LuaScript("redis/apply-aggregates.lua");
     private final LuaScript applyAlert = new LuaScript("redis/apply-alert.lua");
     private final LuaScript applyMetric = new LuaScript("redis/apply-metric.lua");
     /** Whether this Redis has the scripts, as far as the sink knows; cleared by any failed write. */
@@ -153,17 +160,18 @@ public final class RedisReadModelSink implements RecordSink {
 
         if (!scriptsLoaded) {
             redis.execute((RedisCallback<Void>) connection -> {
-                for (LuaScript script : List.of(applyAggregate, applyAlert, applyMetric)) {
+                for (LuaScript script : List.of(applyAggregates, applyAlert, applyMetric)) {
                     script.load(connection);
                 }
                 return null;
             });
             scriptsLoaded = true;
         }
+        List<List<Pending<WindowAggregate>>> runs = runsOfOnePartition(updates);
         List<Object> results;
         try {
             results = redis.executePipelined((RedisCallback<Object>) connection -> {
-                updates.forEach(p -> evalAggregate(connection, p));
+                runs.forEach(run -> evalAggregates(connection, run));
                 newAlerts.forEach(p -> evalAlert(connection, p));
                 metricUpdates.forEach(p -> evalMetric(connection, p));
                 return null;
@@ -173,27 +181,30 @@ public final class RedisReadModelSink implements RecordSink {
             throw e;
         }
 
-        if (results.stream().anyMatch(r -> Long.valueOf(-1).equals(r))) {
+        if (results.stream().anyMatch(r -> Long.valueOf(-1).equals(r) || List.of(-1L).equals(r))) {
             throw new ReadModelLostException("the Redis read model changed under the sink (epoch " + epoch
                     + " gone): rebuilding it from the log");
         }
         Instant now = clock.instant();
         List<WindowAggregate> appliedAggregates = new ArrayList<>();
-        for (int i = 0; i < updates.size(); i++) {
-            if (Long.valueOf(1).equals(results.get(i))) {
-                WindowAggregate a = updates.get(i).value();
-                appliedAggregates.add(a);
-                PipelineMetrics.record(latency, Duration.between(a.getLastEventTime(), now));
+        for (int r = 0; r < runs.size(); r++) {
+            List<?> applied = (List<?>) results.get(r);
+            for (int i = 0; i < runs.get(r).size(); i++) {
+                if (Long.valueOf(1).equals(applied.get(i))) {
+                    WindowAggregate a = runs.get(r).get(i).value();
+                    appliedAggregates.add(a);
+                    PipelineMetrics.record(latency, Duration.between(a.getLastEventTime(), now));
+                }
             }
         }
         List<Alert> appliedAlerts = new ArrayList<>();
         for (int i = 0; i < newAlerts.size(); i++) {
-            if (Long.valueOf(1).equals(results.get(updates.size() + i))) {
+            if (Long.valueOf(1).equals(results.get(runs.size() + i))) {
                 appliedAlerts.add(newAlerts.get(i).value());
             }
         }
         List<MetricResult> appliedMetrics = new ArrayList<>();
-        int offset = updates.size() + newAlerts.size();
+        int offset = runs.size() + newAlerts.size();
         for (int i = 0; i < metricUpdates.size(); i++) {
             if (Long.valueOf(1).equals(results.get(offset + i))) {
                 appliedMetrics.add(metricUpdates.get(i).value());
@@ -210,29 +221,57 @@ public final class RedisReadModelSink implements RecordSink {
         }
     }
 
-    private void evalAggregate(RedisConnection connection, Pending<WindowAggregate> p) {
-        WindowAggregate a = p.value();
-        String windowStart = Long.toString(a.getWindowStart().toEpochMilli());
-        boolean byType = a.getScope() == AggregateScope.TYPE;
-        List<String> keys = byType
-                ? List.of(ReadModelKeys.typePart(a.getEventType(), a.getPart()), offsetsKey,
-                        ReadModelKeys.partsOf(a.getEventType()), ReadModelKeys.EPOCH, ReadModelKeys.TYPES)
-                : List.of(ReadModelKeys.series(a.getEventType(), a.getSeriesKey()), offsetsKey,
-                        ReadModelKeys.keysOf(a.getEventType()), ReadModelKeys.EPOCH);
+    /** Consecutive updates of one partition (they come sorted by partition and offset), at most a call's worth each. */
+    private static List<List<Pending<WindowAggregate>>> runsOfOnePartition(List<Pending<WindowAggregate>> updates) {
+        List<List<Pending<WindowAggregate>>> runs = new ArrayList<>();
+        List<Pending<WindowAggregate>> run = null;
+        for (Pending<WindowAggregate> p : updates) {
+            if (run == null || run.size() == MAX_UPDATES_PER_CALL
+                    || run.get(0).record().partition() != p.record().partition()) {
+                run = new ArrayList<>();
+                runs.add(run);
+            }
+            run.add(p);
+        }
+        return runs;
+    }
+
+    private void evalAggregates(RedisConnection connection, List<Pending<WindowAggregate>> run) {
+        ConsumerRecord<String, byte[]> first = run.get(0).record();
+        List<String> keys = new ArrayList<>(2 + 3 * run.size());
+        List<String> args = new ArrayList<>(2 + 20 * run.size());
+        keys.add(offsetsKey);
+        keys.add(ReadModelKeys.EPOCH);
+        args.add(epoch);
+        args.add(field(first.topic(), first.partition()));
+        for (Pending<WindowAggregate> p : run) {
+            WindowAggregate a = p.value();
+            boolean byType = a.getScope() == AggregateScope.TYPE;
+            if (byType) {
+                keys.add(ReadModelKeys.typePart(a.getEventType(), a.getPart()));
+                keys.add(ReadModelKeys.partsOf(a.getEventType()));
+                keys.add(ReadModelKeys.TYPES);
+            } else {
+                String index = ReadModelKeys.keysOf(a.getEventType());
+                keys.add(ReadModelKeys.series(a.getEventType(), a.getSeriesKey()));
+                keys.add(index);
+                keys.add(index);
+            }
+            Map<String, String> fields = ReadModelHash.fields(a);
+            args.add(Long.toString(p.record().offset()));
+            args.add(Long.toString(a.getWindowStart().toEpochMilli()));
+            args.add(byType ? Integer.toString(a.getPart()) : a.getSeriesKey());
+            args.add(byType ? a.getEventType() : "");
+            args.add(Long.toString(a.getCount()));
+            args.add(Integer.toString(fields.size()));
+            fields.forEach((k, v) -> {
+                args.add(k);
+                args.add(v);
+            });
+        }
         List<String> keysAndArgs = new ArrayList<>(keys);
-        keysAndArgs.addAll(List.of(
-                field(p.record().topic(), p.record().partition()),
-                Long.toString(p.record().offset()),
-                windowStart,
-                byType ? Integer.toString(a.getPart()) : a.getSeriesKey(),
-                epoch,
-                a.getEventType(),
-                Long.toString(a.getCount())));
-        ReadModelHash.fields(a).forEach((k, v) -> {
-            keysAndArgs.add(k);
-            keysAndArgs.add(v);
-        });
-        applyAggregate.call(connection, keys.size(), bytes(keysAndArgs));
+        keysAndArgs.addAll(args);
+        applyAggregates.callForList(connection, keys.size(), bytes(keysAndArgs));
     }
 
     private void evalMetric(RedisConnection connection, Pending<MetricResult> p) {

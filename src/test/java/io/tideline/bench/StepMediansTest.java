@@ -13,7 +13,8 @@ class StepMediansTest {
         return new BenchRun.Step(1000, achieved, 60, lost,
                 Map.of("read_model", Map.of("p50", readModelP99 / 2, "p99", readModelP99, "count", 100L, "unobserved", unobserved)),
                 Map.of("p99", baselineP99, "count", 60_000L), true,
-                Map.of("tideline", Map.of("cores", achieved / 1000, "us_per_event", readModelP99)));
+                Map.of("tideline", Map.of("cores", achieved / 1000, "us_per_event", readModelP99)),
+                Map.of("heap_peak_mb", readModelP99 * 10, "heap_trough_mb_per_minute", List.of(readModelP99)));
     }
 
     @Test
@@ -30,6 +31,8 @@ class StepMediansTest {
         assertThat(median.sustainable()).as("a run lost events").isFalse();
         assertThat(median.cpu().get("tideline").get("us_per_event")).isEqualTo(30.0);
         assertThat(median.cpu().get("tideline").get("cores")).isEqualTo(1.0);
+        assertThat(median.memory()).as("the run whose heap peaked highest").containsEntry("heap_peak_mb", 800.0)
+                .containsEntry("heap_trough_mb_per_minute", List.of(80.0));
     }
 
     @Test
