@@ -316,8 +316,10 @@ public final class BenchRun {
         Map<String, Map<String, Object>> baselineCpu = (Map<String, Map<String, Object>>) s.baseline().get("cpu");
         printCpu("baseline", baselineCpu);
         if (s.memory() != null && !s.memory().isEmpty()) {
-            System.out.printf("  Tideline heap (MB): limit %s, peak %s, lowest per minute %s; GC pauses %s (%s ms, %s of the time)%n",
+            System.out.printf("  Tideline heap (MB): limit %s, peak %s, lowest per minute %s, live after the last old-generation "
+                            + "collection %s; GC pauses %s (%s ms, %s of the time)%n",
                     s.memory().get("heap_limit_mb"), s.memory().get("heap_peak_mb"), s.memory().get("heap_trough_mb_per_minute"),
+                    s.memory().get("live_data_mb"),
                     s.memory().get("gc_pauses"), s.memory().get("gc_pause_ms"), s.memory().get("gc_pause_share"));
         }
         System.out.println();

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Tideline's heap over a measurement window, read from its actuator: heap in use every second, summarised as the
  * lowest value of each minute — the troughs after collections, which follow the live set — with the peak, the
- * limit, and the time spent in GC pauses. A process steady under its heap shows flat troughs; one that leaks, or
+ * limit, the live data after the last old-generation collection, and the time spent in GC pauses. A process steady under its heap shows flat troughs; one that leaks, or
  * buffers a backlog in memory, shows them climbing.
  */
 final class HeapSampler {
@@ -91,8 +91,10 @@ final class HeapSampler {
         }
         List<Long> troughs = new ArrayList<>();
         long peak = 0;
+        // Whole minutes only: a last sample landing on the window's end would otherwise make a "minute" of one value.
+        long minutes = Math.max(1, (endMs - startMs) / MINUTE_MS);
         for (long[] s : samples) {
-            int minute = (int) ((s[0] - startMs) / MINUTE_MS);
+            int minute = (int) Math.min(minutes - 1, (s[0] - startMs) / MINUTE_MS);
             while (troughs.size() <= minute) {
                 troughs.add(Long.MAX_VALUE);
             }
@@ -102,6 +104,9 @@ final class HeapSampler {
         out.put("heap_limit_mb", mb(metric("jvm.memory.max?tag=area:heap", "VALUE")));
         out.put("heap_peak_mb", mb(peak));
         out.put("heap_trough_mb_per_minute", troughs.stream().filter(t -> t != Long.MAX_VALUE).map(HeapSampler::mb).toList());
+        // The old generation after the last collection that cleaned it (a concurrent cycle or a full GC): the live
+        // set proper, where a trough also holds old garbage that no mixed collection has reclaimed yet.
+        out.put("live_data_mb", mb(metric("jvm.gc.live.data.size", "VALUE")));
         double[] pauses = gcPauses();
         double seconds = (endMs - startMs) / 1000.0;
         out.put("gc_pauses", Math.round(pauses[0] - pauseCountAtStart));
