@@ -214,7 +214,7 @@ public final class BenchRun {
         BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
                 measureFrom, measureUntil);
         MeasuredCpu cpu = MeasuredCpu.between(cpuUsage(d), measureFrom, measureUntil, load.measured::get);
-        HeapSampler heap = HeapSampler.between(baseUrl, measureFrom, measureUntil);
+        HeapSampler heap = HeapSampler.between(baseUrl, () -> d.processes(LocalDeployment.Part.TIDELINE), measureFrom, measureUntil);
         if (path.equals("kafka")) {
             load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
         } else {
@@ -222,7 +222,7 @@ public final class BenchRun {
         }
         double achieved = load.measured.get() / (double) durationS;
         Map<String, Map<String, Object>> cpuUsed = cpu.await(Duration.ofSeconds(60));
-        Map<String, Object> memory = heap.await(Duration.ofSeconds(60));
+        Map<String, Object> memory = new LinkedHashMap<>(heap.await(Duration.ofSeconds(60)));
         // Drain: an event still pending after this is a backlog, reported as unobserved.
         long drainEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < drainEnd && (readModel.unobserved() > 0)) {
@@ -230,6 +230,9 @@ public final class BenchRun {
         }
         BaselineLoad.awaitQuiet(kafka, Duration.ofSeconds(10));
         running.set(false);
+        if (!memory.isEmpty()) {
+            memory.put("live_after_mb", heap.liveSetMb());
+        }
         long stored = postgresLatencies(d.jdbcUrl(), start, start + (warmupS + durationS) * 1000 + 1000, postgres);
         long lost = Math.max(0, load.acked.get() - stored);
         Map<String, Map<String, Object>> points = new LinkedHashMap<>();
@@ -316,10 +319,10 @@ public final class BenchRun {
         Map<String, Map<String, Object>> baselineCpu = (Map<String, Map<String, Object>>) s.baseline().get("cpu");
         printCpu("baseline", baselineCpu);
         if (s.memory() != null && !s.memory().isEmpty()) {
-            System.out.printf("  Tideline heap (MB): limit %s, peak %s, lowest per minute %s, live after the last old-generation "
-                            + "collection %s; GC pauses %s (%s ms, %s of the time)%n",
+            System.out.printf("  Tideline heap (MB): limit %s, peak %s, lowest per minute %s, live set (after a full GC) before "
+                            + "the window %s and after the run %s; GC pauses %s (%s ms, %s of the time)%n",
                     s.memory().get("heap_limit_mb"), s.memory().get("heap_peak_mb"), s.memory().get("heap_trough_mb_per_minute"),
-                    s.memory().get("live_data_mb"),
+                    s.memory().get("live_before_mb"), s.memory().get("live_after_mb"),
                     s.memory().get("gc_pauses"), s.memory().get("gc_pause_ms"), s.memory().get("gc_pause_share"));
         }
         System.out.println();

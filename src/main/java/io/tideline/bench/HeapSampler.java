@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,15 +22,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Tideline's heap over a measurement window, read from its actuator: heap in use every second, summarised as the
  * lowest value of each minute — the troughs after collections, which follow the live set — with the peak, the
- * limit, the live data after the last old-generation collection, and the time spent in GC pauses. A process steady under its heap shows flat troughs; one that leaks, or
- * buffers a backlog in memory, shows them climbing.
+ * limit and the time spent in GC pauses. A process
+ * steady under its heap shows flat troughs; one that leaks, or buffers a backlog in memory, shows them climbing.
+ * <p>Troughs also hold old garbage that G1 has not reclaimed yet, so the sampler also measures the live set itself:
+ * heap in use right after a full collection it asks for ({@code jcmd GC.run}) a few seconds before the window (in
+ * the warm-up) and once the run has drained — the pauses stay outside the measured latencies.
  */
 final class HeapSampler {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long MINUTE_MS = 60_000;
+    /** How long before the window the first live set is taken: its full collection's pause ends in the warm-up. */
+    private static final long LIVE_SET_LEAD_MS = 5_000;
 
     private final String baseUrl;
+    private final Supplier<List<ProcessHandle>> process;
+    private volatile Double liveBeforeMb;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<long[]> samples = new ArrayList<>(); // {time ms, heap used bytes}
     private final CompletableFuture<Map<String, Object>> figures = new CompletableFuture<>();
@@ -41,12 +50,16 @@ final class HeapSampler {
     private double pauseCountAtStart = Double.NaN;
     private long startMs;
 
-    private HeapSampler(String baseUrl) {
+    private HeapSampler(String baseUrl, Supplier<List<ProcessHandle>> process) {
         this.baseUrl = baseUrl;
+        this.process = process;
     }
 
-    static HeapSampler between(String baseUrl, long fromMs, long untilMs) {
-        HeapSampler sampler = new HeapSampler(baseUrl);
+    /** @param process Tideline's process, looked up when needed (it may have been restarted) */
+    static HeapSampler between(String baseUrl, Supplier<List<ProcessHandle>> process, long fromMs, long untilMs) {
+        HeapSampler sampler = new HeapSampler(baseUrl, process);
+        sampler.clock.schedule(() -> sampler.liveBeforeMb = sampler.liveSetMb(),
+                fromMs - LIVE_SET_LEAD_MS - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
         sampler.clock.schedule(sampler::start, fromMs - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
         sampler.clock.scheduleAtFixedRate(sampler::sample, fromMs - System.currentTimeMillis(), 1000, TimeUnit.MILLISECONDS);
         sampler.clock.schedule(sampler::finish, untilMs - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
@@ -104,15 +117,36 @@ final class HeapSampler {
         out.put("heap_limit_mb", mb(metric("jvm.memory.max?tag=area:heap", "VALUE")));
         out.put("heap_peak_mb", mb(peak));
         out.put("heap_trough_mb_per_minute", troughs.stream().filter(t -> t != Long.MAX_VALUE).map(HeapSampler::mb).toList());
-        // The old generation after the last collection that cleaned it (a concurrent cycle or a full GC): the live
-        // set proper, where a trough also holds old garbage that no mixed collection has reclaimed yet.
-        out.put("live_data_mb", mb(metric("jvm.gc.live.data.size", "VALUE")));
+        out.put("live_before_mb", liveBeforeMb);
         double[] pauses = gcPauses();
         double seconds = (endMs - startMs) / 1000.0;
         out.put("gc_pauses", Math.round(pauses[0] - pauseCountAtStart));
         out.put("gc_pause_ms", Math.round((pauses[1] - pauseSecondsAtStart) * 1000));
         out.put("gc_pause_share", Math.round((pauses[1] - pauseSecondsAtStart) / seconds * 10_000) / 10_000.0);
         return out;
+    }
+
+    /**
+     * Heap in use right after a full collection: the live set. For after the run (once it drained), and for the
+     * sampler's own reading before the window.
+     */
+    Double liveSetMb() {
+        try {
+            for (ProcessHandle p : process.get()) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(p.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                    return null;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        double used = metric("jvm.memory.used?tag=area:heap", "VALUE");
+        return Double.isNaN(used) ? null : mb(used);
     }
 
     /** {count, total seconds} of GC pauses so far. */

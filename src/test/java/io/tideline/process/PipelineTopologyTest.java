@@ -111,6 +111,8 @@ class PipelineTopologyTest {
         assertThat(out.value().getIngestTime()).isEqualTo(T0);
         Payment payment = (Payment) out.value().getPayload();
         assertThat(payment.getAmount()).isEqualByComparingTo("12.50");
+        assertThat(out.headers().toArray()).as("the binding's headers stay behind: the envelope holds the attributes").isEmpty();
+        assertThat(aggregates.readRecord().headers().toArray()).isEmpty();
         assertThat(events.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
     }
