@@ -123,13 +123,22 @@ public record TidelineProperties(
     public record Anomaly(
             /** The sliding window of an account's recent payments that forms its baseline. */
             @DefaultValue("30m") Duration window,
-            @DefaultValue("200") int maxSamples,
+            /**
+             * Steps the window slides in: the baseline covers between window - window / buckets and window. Each
+             * bucket costs 24 bytes of state per key, rewritten with every payment.
+             */
+            @DefaultValue("10") int windowBuckets,
             /** Payments needed in the window before the rule judges anything. */
             @DefaultValue("10") int minSamples,
             /** How many standard deviations from the mean make an anomaly. */
             @DefaultValue("4.0") double zThreshold,
             /** Lower bound of the standard deviation, as a fraction of the mean, so steady spenders don't alert on cents. */
             @DefaultValue("0.1") double minRelativeStddev) {
+        public Anomaly {
+            if (windowBuckets < 1 || windowBuckets > 1440) {
+                throw new IllegalArgumentException("tideline.anomaly.window-buckets: expected 1 to 1440, got " + windowBuckets);
+            }
+        }
     }
 
     public record Sink(

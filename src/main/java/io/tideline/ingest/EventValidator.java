@@ -4,7 +4,6 @@ import static io.tideline.ingest.CloudEventAttributes.*;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,7 +174,7 @@ public final class EventValidator {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            return Rfc3339.parse(value);
         } catch (DateTimeParseException e) {
             violations.add(new FieldViolation(TIME, "must be an RFC 3339 timestamp (e.g. 2026-11-22T10:15:30Z), got \"" + value + "\""));
             return null;

@@ -15,8 +15,8 @@ import io.tideline.observe.PipelineMetrics;
 
 /**
  * Flags a payment whose amount is far outside its partition key's (by default, its account's) recent
- * distribution: a z-score over a sliding window in event time, capped in samples. Flagged amounts stay out of
- * the baseline so one fraud does not make the next look normal.
+ * distribution: a z-score over a sliding window in event time, kept as per-bucket moments
+ * ({@link MomentWindow}). Flagged amounts stay out of the baseline so one fraud does not make the next look normal.
  */
 final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnvelope, Alert> {
 
@@ -26,7 +26,8 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
     private final TidelineProperties.Anomaly config;
     private final Counter raised;
     private FixedKeyProcessorContext<String, Alert> context;
-    private KeyValueStore<String, AmountSamples> histories;
+    private KeyValueStore<String, MomentWindow> histories;
+    private long bucketMs;
 
     PaymentAnomalyDetector(TidelineProperties.Anomaly config, PipelineMetrics metrics) {
         this.config = config;
@@ -37,6 +38,7 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
     public void init(FixedKeyProcessorContext<String, Alert> context) {
         this.context = context;
         this.histories = context.getStateStore(STORE);
+        this.bucketMs = Math.max(1, config.window().toMillis() / config.windowBuckets());
     }
 
     @Override
@@ -46,11 +48,14 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
         long time = event.getTime().toEpochMilli();
         double amount = payment.getAmount().doubleValue();
 
-        AmountSamples stored = histories.get(record.key());
-        AmountSamples window = (stored == null ? AmountSamples.empty() : stored).since(time - config.window().toMillis());
+        long bucket = Math.floorDiv(time, bucketMs);
+        MomentWindow stored = histories.get(record.key());
+        // A window made with another bucket count (the setting changed) cannot be read as this one: start afresh.
+        MomentWindow window = (stored == null || stored.buckets() != config.windowBuckets()
+                ? MomentWindow.empty(config.windowBuckets()) : stored).at(bucket);
 
         boolean anomalous = false;
-        int n = window.size();
+        long n = window.count();
         if (n >= config.minSamples()) {
             double mean = window.mean();
             double stddev = Math.max(window.stddev(), Math.abs(mean) * config.minRelativeStddev());
@@ -62,7 +67,7 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
             }
         }
         // A flagged amount stays out of the baseline; the window still slides.
-        histories.put(record.key(), window.slide(Long.MIN_VALUE, !anomalous, time, amount, config.maxSamples()));
+        histories.put(record.key(), anomalous ? window : window.add(bucket, amount));
     }
 
     private Alert alert(EventEnvelope event, Payment payment, double mean, double stddev, double score) {

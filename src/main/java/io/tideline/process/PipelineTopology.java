@@ -61,7 +61,7 @@ public final class PipelineTopology {
         builder.addStateStore(seriesWindows(WindowedSeriesAggregator.TYPE_PARTS_STORE, streams));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PaymentAnomalyDetector.STORE),
-                strings, AmountSamples.serde()).withCachingEnabled());
+                strings, MomentWindow.serde()).withCachingEnabled());
 
         Map<String, KStream<String, Normalized>> normalized = builder
                 .stream(topics.ingest(), Consumed.with(bytes, bytes).withName("ingest"))
