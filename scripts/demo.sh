@@ -43,16 +43,8 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$TL_DATA/kafka
-num.partitions=6
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-group.initial.rebalance.delay.ms=0
 PROPS
+  cat "$ROOT/src/main/resources/devstack/kafka-broker.properties" >>"$props"
   if [[ ! -f "$TL_DATA/kafka/meta.properties" ]]; then
     cluster_id=$("$JAVA" $LOGBACK -cp "$CP" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
     "$JAVA" $LOGBACK -cp "$CP" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" >"$TL_LOGS/kafka-format.log" 2>&1 \

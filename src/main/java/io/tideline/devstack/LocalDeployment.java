@@ -1,7 +1,9 @@
 package io.tideline.devstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,16 +211,22 @@ public final class LocalDeployment implements AutoCloseable {
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
-                "log.dirs=" + work.resolve("kafka"), "num.partitions=6", "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1", "min.insync.replicas=1",
-                "group.initial.rebalance.delay.ms=0") + "\n");
+                "log.dirs=" + work.resolve("kafka")) + "\n" + brokerDefaults());
         Process format = new ProcessBuilder(java, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t",
                 org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", props.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("kafka-format.log").toFile()).start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IOException("could not format Kafka storage: see " + work.resolve("kafka-format.log"));
+        }
+    }
+
+    /** The settings every local broker shares (also read by scripts/demo.sh). */
+    private static String brokerDefaults() throws IOException {
+        try (InputStream in = LocalDeployment.class.getResourceAsStream("/devstack/kafka-broker.properties")) {
+            if (in == null) {
+                throw new IOException("devstack/kafka-broker.properties is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

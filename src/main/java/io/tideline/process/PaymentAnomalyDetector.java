@@ -20,7 +20,12 @@ import io.tideline.observe.PipelineMetrics;
  */
 final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnvelope, Alert> {
 
-    static final String STORE = "payment-amount-samples";
+    /**
+     * Named for its format: the store (and its changelog) of the earlier format, the last amounts themselves, was
+     * "payment-amount-samples". A new name on a format change means a deployment upgrading starts this baseline
+     * afresh (the rule waits for min-samples again) instead of misreading the old bytes.
+     */
+    static final String STORE = "payment-amount-moments";
     static final String RULE = "payment-amount-zscore";
 
     private final TidelineProperties.Anomaly config;
