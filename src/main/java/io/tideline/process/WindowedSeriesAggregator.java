@@ -2,7 +2,9 @@ package io.tideline.process;
 
 import java.time.Duration;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.streams.kstream.Windowed;
@@ -46,6 +48,17 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
 
     /** Parts changed since the last emission, in first-change order. */
     private final Set<TypeWindow> dirty = new LinkedHashSet<>();
+    /**
+     * The open windows' figures as objects, in front of the stores: a store hands out a copy deserialized from its
+     * record cache on every read (two Avro decodes per event). Only this processor writes these stores, and a task
+     * that restarts gets a new processor, so the two never disagree. Windows leave it once closed (end + grace).
+     */
+    private final Map<Slot, SeriesStats> open = new HashMap<>();
+    private long lastForget = Long.MIN_VALUE;
+
+    /** A series' window in one of the two stores. */
+    private record Slot(boolean typePart, long windowStart, String key) {
+    }
     private ProcessorContext<String, WindowAggregate> context;
     private WindowStore<String, SeriesStats> keyWindows;
     private WindowStore<String, SeriesStats> typeParts;
@@ -86,6 +99,7 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
             late.increment();
             return;
         }
+        forgetClosedWindows();
         EventEnvelope event = record.value();
         SeriesKey byKey = SeriesKey.ofKey(event.getType(), record.key());
         SeriesStats keyStats = add(keyWindows, byKey.encode(), windowStart, event);
@@ -96,11 +110,39 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
         markDirty(event.getType(), windowStart);
     }
 
-    private static SeriesStats add(WindowStore<String, SeriesStats> store, String key, long windowStart, EventEnvelope event) {
-        SeriesStats current = store.fetch(key, windowStart);
+    private SeriesStats add(WindowStore<String, SeriesStats> store, String key, long windowStart, EventEnvelope event) {
+        Slot slot = slot(store, key, windowStart);
+        SeriesStats current = open.get(slot);
+        if (current == null) {
+            current = store.fetch(key, windowStart);
+        }
         SeriesStats next = SeriesStatsAggregator.add(event, current == null ? SeriesStatsAggregator.empty() : current);
         store.put(key, next, windowStart);
+        // Windows ahead of the stream's time (a client clock far ahead) stay in the store only: they would
+        // otherwise stay in memory until the stream's time reached them.
+        if (windowStart <= context.currentStreamTimeMs()) {
+            open.put(slot, next);
+        }
         return next;
+    }
+
+    private SeriesStats current(WindowStore<String, SeriesStats> store, String key, long windowStart) {
+        SeriesStats cached = open.get(slot(store, key, windowStart));
+        return cached != null ? cached : store.fetch(key, windowStart);
+    }
+
+    private Slot slot(WindowStore<String, SeriesStats> store, String key, long windowStart) {
+        return new Slot(store == typeParts, windowStart, key);
+    }
+
+    /** Drops the figures of windows that closed (end + grace passed), once per window length of stream time. */
+    private void forgetClosedWindows() {
+        long now = context.currentStreamTimeMs();
+        if (lastForget != Long.MIN_VALUE && now - lastForget < windowMs) {
+            return;
+        }
+        lastForget = now;
+        open.keySet().removeIf(slot -> slot.windowStart() + windowMs + graceMs <= now);
     }
 
     private void markDirty(String type, long windowStart) {
@@ -109,7 +151,7 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
 
     private void emitTypeParts() {
         for (TypeWindow changed : dirty) {
-            SeriesStats stats = typeParts.fetch(changed.type(), changed.windowStart());
+            SeriesStats stats = current(typeParts, changed.type(), changed.windowStart());
             if (stats == null) {
                 continue; // the window expired from the store since it changed
             }
