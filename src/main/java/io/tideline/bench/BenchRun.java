@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Options: {@code --rate N} (15000), {@code --duration S} (60), {@code --warmup S} (20), {@code --path kafka|http},
  * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
  * {@code --repeat N} (1: runs per rate, medians quoted), {@code --json FILE}, {@code --chart FILE},
- * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args, {@code --prime S} (90: unmeasured JIT
+ * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args, {@code --broker "KEY=VALUE …"} broker
+ * settings over the local defaults, {@code --prime S} (90: unmeasured JIT
  * warm-up at up to 1,000 events/s before the first step; 0 for none).
  */
 public final class BenchRun {
@@ -62,6 +63,7 @@ public final class BenchRun {
         Path chart = Path.of(CommandLineArgs.value(args, "--chart", "target/bench/chart.html"));
         int portBase = CommandLineArgs.intValue(args, "--port-base", 35000);
         String appArgs = CommandLineArgs.value(args, "--app", "");
+        String brokerSettings = CommandLineArgs.value(args, "--broker", "");
         Path work = Path.of(CommandLineArgs.value(args, "--work", ".tideline/bench/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         Files.createDirectories(work);
@@ -72,7 +74,8 @@ public final class BenchRun {
         List<Double> rates = search == null ? List.of(rate)
                 : Arrays.stream(search.split(",")).map(String::trim).map(Double::parseDouble).toList();
         LocalDeployment deployment = new LocalDeployment(work, portBase,
-                appArgs.isBlank() ? List.of() : List.of(appArgs.trim().split("\\s+")));
+                appArgs.isBlank() ? List.of() : List.of(appArgs.trim().split("\\s+")),
+                brokerSettings.isBlank() ? List.of() : List.of(brokerSettings.trim().split("\\s+")));
         Runtime.getRuntime().addShutdownHook(new Thread(deployment::close, "bench-cleanup"));
         List<Step> steps = new ArrayList<>();
         List<List<Step>> runs = new ArrayList<>();

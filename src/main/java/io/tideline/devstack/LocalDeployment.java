@@ -37,9 +37,16 @@ public final class LocalDeployment implements AutoCloseable {
     private final int httpPort;
     private final Map<Part, Process> running = new LinkedHashMap<>();
     private final List<String> tidelineArgs;
+    private final List<String> brokerSettings;
 
     public LocalDeployment(Path work, int portBase, List<String> tidelineArgs) {
+        this(work, portBase, tidelineArgs, List.of());
+    }
+
+    /** @param brokerSettings {@code key=value} lines for the broker, after (so overriding) the local defaults */
+    public LocalDeployment(Path work, int portBase, List<String> tidelineArgs, List<String> brokerSettings) {
         this.tidelineArgs = List.copyOf(tidelineArgs);
+        this.brokerSettings = List.copyOf(brokerSettings);
         this.work = work;
         this.kafkaPort = portBase;
         this.postgresPort = portBase + 2;
@@ -211,7 +218,7 @@ public final class LocalDeployment implements AutoCloseable {
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
-                "log.dirs=" + work.resolve("kafka")) + "\n" + brokerDefaults());
+                "log.dirs=" + work.resolve("kafka")) + "\n" + brokerDefaults() + String.join("\n", brokerSettings) + "\n");
         Process format = new ProcessBuilder(java, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t",
                 org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", props.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("kafka-format.log").toFile()).start();
