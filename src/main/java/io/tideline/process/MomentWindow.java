@@ -18,33 +18,44 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class MomentWindow {
 
-    private static final int HEADER_BYTES = Double.BYTES + Long.BYTES;
+    private static final int HEADER_BYTES = Double.BYTES + Long.BYTES + Long.BYTES;
     private static final int BUCKET_BYTES = Long.BYTES + Double.BYTES + Double.BYTES;
 
     private final double shift;
-    /** Index (event time / bucket width) of the newest bucket; the others are the ones before it, in a ring. */
+    /** Milliseconds of event time per bucket. */
+    private final long width;
+    /** Index (event time / width) of the newest bucket; the others are the ones before it, in a ring. */
     private final long newest;
     private final long[] counts;
     private final double[] sums;
     private final double[] squares;
 
-    private MomentWindow(double shift, long newest, long[] counts, double[] sums, double[] squares) {
+    private MomentWindow(double shift, long width, long newest, long[] counts, double[] sums, double[] squares) {
         this.shift = shift;
+        this.width = width;
         this.newest = newest;
         this.counts = counts;
         this.sums = sums;
         this.squares = squares;
     }
 
-    public static MomentWindow empty(int buckets) {
-        if (buckets < 1) {
-            throw new IllegalArgumentException("a moment window needs at least one bucket, got " + buckets);
+    /** A window of {@code buckets} buckets of {@code width} milliseconds each. */
+    public static MomentWindow empty(int buckets, long width) {
+        if (buckets < 1 || width < 1) {
+            throw new IllegalArgumentException("a moment window needs at least one bucket of at least 1 ms, got "
+                    + buckets + " of " + width + " ms");
         }
-        return new MomentWindow(Double.NaN, Long.MIN_VALUE, new long[buckets], new double[buckets], new double[buckets]);
+        return new MomentWindow(Double.NaN, width, Long.MIN_VALUE, new long[buckets], new double[buckets], new double[buckets]);
     }
 
-    /** The window as of {@code bucket}: buckets that slid out of it are emptied. Never moves back in time. */
-    public MomentWindow at(long bucket) {
+    /** Whether this window was made with these settings (a stored one may predate a change of them). */
+    public boolean hasShape(int buckets, long width) {
+        return counts.length == buckets && this.width == width;
+    }
+
+    /** The window as of event time {@code time}: buckets that slid out of it are emptied. Never moves back in time. */
+    public MomentWindow at(long time) {
+        long bucket = Math.floorDiv(time, width);
         if (newest != Long.MIN_VALUE && bucket <= newest) {
             return this;
         }
@@ -59,15 +70,16 @@ public final class MomentWindow {
                 q[slot] = 0;
             }
         }
-        return new MomentWindow(shift, bucket, c, s, q);
+        return new MomentWindow(shift, width, bucket, c, s, q);
     }
 
     /**
-     * Adds {@code value} to its bucket: the newest, or an older one still in the window (a value older than the
-     * whole window counts nowhere). Returns a new window; this one is unchanged.
+     * Adds {@code value} at event time {@code time} to its bucket: the newest, or an older one still in the window (a
+     * value older than the whole window counts nowhere). Returns a new window; this one is unchanged.
      */
-    public MomentWindow add(long bucket, double value) {
-        MomentWindow w = at(bucket);
+    public MomentWindow add(long time, double value) {
+        long bucket = Math.floorDiv(time, width);
+        MomentWindow w = at(time);
         if (bucket <= w.newest - counts.length) {
             return w;
         }
@@ -80,7 +92,7 @@ public final class MomentWindow {
         c[slot]++;
         s[slot] += d;
         q[slot] += d * d;
-        return new MomentWindow(base, w.newest, c, s, q);
+        return new MomentWindow(base, width, w.newest, c, s, q);
     }
 
     public long count() {
@@ -123,14 +135,14 @@ public final class MomentWindow {
         return (int) Math.floorMod(bucket, (long) counts.length);
     }
 
-    /** Packed: the shift and the newest bucket, then each bucket's count, sum and sum of squares. */
+    /** Packed: the shift, the width and the newest bucket, then each bucket's count, sum and sum of squares. */
     public static Serde<MomentWindow> serde() {
         return Serdes.serdeFrom((topic, w) -> {
             if (w == null) {
                 return null;
             }
             ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + w.counts.length * BUCKET_BYTES);
-            out.putDouble(w.shift).putLong(w.newest);
+            out.putDouble(w.shift).putLong(w.width).putLong(w.newest);
             for (int i = 0; i < w.counts.length; i++) {
                 out.putLong(w.counts[i]).putDouble(w.sums[i]).putDouble(w.squares[i]);
             }
@@ -144,6 +156,7 @@ public final class MomentWindow {
             }
             ByteBuffer in = ByteBuffer.wrap(bytes);
             double shift = in.getDouble();
+            long width = in.getLong();
             long newest = in.getLong();
             int n = (bytes.length - HEADER_BYTES) / BUCKET_BYTES;
             long[] c = new long[n];
@@ -154,12 +167,7 @@ public final class MomentWindow {
                 s[i] = in.getDouble();
                 q[i] = in.getDouble();
             }
-            return new MomentWindow(shift, newest, c, s, q);
+            return new MomentWindow(shift, width, newest, c, s, q);
         });
-    }
-
-    /** The bucket count this window was made with. */
-    public int buckets() {
-        return counts.length;
     }
 }

@@ -53,11 +53,10 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
         long time = event.getTime().toEpochMilli();
         double amount = payment.getAmount().doubleValue();
 
-        long bucket = Math.floorDiv(time, bucketMs);
         MomentWindow stored = histories.get(record.key());
-        // A window made with another bucket count (the setting changed) cannot be read as this one: start afresh.
-        MomentWindow window = (stored == null || stored.buckets() != config.windowBuckets()
-                ? MomentWindow.empty(config.windowBuckets()) : stored).at(bucket);
+        // A window made with other settings (window or buckets changed) cannot be read as this one: start afresh.
+        MomentWindow window = (stored == null || !stored.hasShape(config.windowBuckets(), bucketMs)
+                ? MomentWindow.empty(config.windowBuckets(), bucketMs) : stored).at(time);
 
         boolean anomalous = false;
         long n = window.count();
@@ -72,7 +71,7 @@ final class PaymentAnomalyDetector implements FixedKeyProcessor<String, EventEnv
             }
         }
         // A flagged amount stays out of the baseline; the window still slides.
-        histories.put(record.key(), anomalous ? window : window.add(bucket, amount));
+        histories.put(record.key(), anomalous ? window : window.add(time, amount));
     }
 
     private Alert alert(EventEnvelope event, Payment payment, double mean, double stddev, double score) {
