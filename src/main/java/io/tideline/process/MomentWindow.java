@@ -105,14 +105,7 @@ public final class MomentWindow {
 
     public double mean() {
         long n = count();
-        if (n == 0) {
-            return 0;
-        }
-        double sum = 0;
-        for (double s : sums) {
-            sum += s;
-        }
-        return shift + sum / n;
+        return n == 0 ? 0 : shift + total(sums) / n;
     }
 
     /** Population standard deviation. */
@@ -121,14 +114,16 @@ public final class MomentWindow {
         if (n == 0) {
             return 0;
         }
-        double sum = 0;
-        double sq = 0;
-        for (int i = 0; i < counts.length; i++) {
-            sum += sums[i];
-            sq += squares[i];
+        double m = total(sums) / n;
+        return Math.sqrt(Math.max(0, total(squares) / n - m * m));
+    }
+
+    private static double total(double[] values) {
+        double t = 0;
+        for (double v : values) {
+            t += v;
         }
-        double m = sum / n;
-        return Math.sqrt(Math.max(0, sq / n - m * m));
+        return t;
     }
 
     private int slot(long bucket) {

@@ -46,6 +46,10 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
     private record TypeWindow(String type, long windowStart) {
     }
 
+    /** A series' window in one of the two stores. */
+    private record Slot(boolean typePart, long windowStart, String key) {
+    }
+
     /** Parts changed since the last emission, in first-change order. */
     private final Set<TypeWindow> dirty = new LinkedHashSet<>();
     /**
@@ -55,10 +59,6 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
      */
     private final Map<Slot, SeriesStats> open = new HashMap<>();
     private long lastForget = Long.MIN_VALUE;
-
-    /** A series' window in one of the two stores. */
-    private record Slot(boolean typePart, long windowStart, String key) {
-    }
     private ProcessorContext<String, WindowAggregate> context;
     private WindowStore<String, SeriesStats> keyWindows;
     private WindowStore<String, SeriesStats> typeParts;
@@ -111,17 +111,13 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
     }
 
     private SeriesStats add(WindowStore<String, SeriesStats> store, String key, long windowStart, EventEnvelope event) {
-        Slot slot = slot(store, key, windowStart);
-        SeriesStats current = open.get(slot);
-        if (current == null) {
-            current = store.fetch(key, windowStart);
-        }
+        SeriesStats current = current(store, key, windowStart);
         SeriesStats next = SeriesStatsAggregator.add(event, current == null ? SeriesStatsAggregator.empty() : current);
         store.put(key, next, windowStart);
         // Windows ahead of the stream's time (a client clock far ahead) stay in the store only: they would
         // otherwise stay in memory until the stream's time reached them.
         if (windowStart <= context.currentStreamTimeMs()) {
-            open.put(slot, next);
+            open.put(slot(store, key, windowStart), next);
         }
         return next;
     }
