@@ -23,37 +23,32 @@ final class SeriesStatsAggregator {
     }
 
     static SeriesStats empty() {
-        return SeriesStats.newBuilder().setCount(0).setLastEventTime(Instant.EPOCH).build();
+        return new SeriesStats(0L, null, null, null, Instant.EPOCH);
     }
 
+    /**
+     * A new value, never the old one changed: the aggregator holds the old one as the store's current figure. Built
+     * by constructor, not {@code newBuilder(stats)}: Avro's builder deep-copies every field and resolves the unions
+     * again on each call (3 % of the stream thread at 10,000 events/s, docs/benchmarks.md).
+     */
     static SeriesStats add(EventEnvelope event, SeriesStats stats) {
         SpecificRecord payload = (SpecificRecord) event.getPayload();
         BigDecimal measure = EventFamily.of(payload).measure(payload);
-        SeriesStats.Builder next = SeriesStats.newBuilder(stats).setCount(stats.getCount() + 1);
-        if (event.getTime().isAfter(stats.getLastEventTime())) {
-            next.setLastEventTime(event.getTime());
+        Instant last = event.getTime().isAfter(stats.getLastEventTime()) ? event.getTime() : stats.getLastEventTime();
+        if (measure == null) {
+            return new SeriesStats(stats.getCount() + 1, stats.getSum(), stats.getMin(), stats.getMax(), last);
         }
-        if (measure != null) {
-            BigDecimal value = measure.setScale(SCALE, RoundingMode.HALF_EVEN);
-            next.setSum(stats.getSum() == null ? value : stats.getSum().add(value));
-            next.setMin(stats.getMin() == null || value.compareTo(stats.getMin()) < 0 ? value : stats.getMin());
-            next.setMax(stats.getMax() == null || value.compareTo(stats.getMax()) > 0 ? value : stats.getMax());
-        }
-        return next.build();
+        BigDecimal value = measure.setScale(SCALE, RoundingMode.HALF_EVEN);
+        return new SeriesStats(stats.getCount() + 1,
+                stats.getSum() == null ? value : stats.getSum().add(value),
+                stats.getMin() == null || value.compareTo(stats.getMin()) < 0 ? value : stats.getMin(),
+                stats.getMax() == null || value.compareTo(stats.getMax()) > 0 ? value : stats.getMax(),
+                last);
     }
 
     static WindowAggregate toAggregate(SeriesKey series, long windowStart, long windowEnd, SeriesStats stats) {
-        return WindowAggregate.newBuilder()
-                .setScope(series.scope())
-                .setEventType(series.eventType())
-                .setSeriesKey(series.key())
-                .setWindowStart(Instant.ofEpochMilli(windowStart))
-                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-                .setCount(stats.getCount())
-                .setSum(stats.getSum())
-                .setMin(stats.getMin())
-                .setMax(stats.getMax())
-                .setLastEventTime(stats.getLastEventTime())
-                .build();
+        return new WindowAggregate(series.scope(), series.eventType(), series.key(), -1,
+                Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd),
+                stats.getCount(), stats.getSum(), stats.getMin(), stats.getMax(), stats.getLastEventTime());
     }
 }
