@@ -64,11 +64,7 @@ final class MetricWindowRows {
     }
 
     void write(JdbcTemplate jdbc) {
-        if (!superseded.isEmpty()) {
-            jdbc.batchUpdate(DELETE_SUPERSEDED, superseded);
-        }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate(UPSERT, new ArrayList<>(rows.values()));
-        }
+        TypedBatch.update(jdbc, DELETE_SUPERSEDED, superseded);
+        TypedBatch.update(jdbc, UPSERT, new ArrayList<>(rows.values()));
     }
 }

@@ -185,13 +185,13 @@ public final class PostgresSink implements RecordSink {
             }
         }
         transactions.executeWithoutResult(status -> {
-            jdbc.batchUpdate(INSERT_EVENT, eventRows);
-            jdbc.batchUpdate(UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
-            jdbc.batchUpdate(UPSERT_PART, new ArrayList<>(partRows.values()));
-            jdbc.batchUpdate(UPSERT_MERGED, mergedTypes.values().stream().map(e -> mergedRow(e.getKey(), e.getValue())).toList());
-            jdbc.batchUpdate(INSERT_ALERT, alertRows);
+            TypedBatch.update(jdbc, INSERT_EVENT, eventRows);
+            TypedBatch.update(jdbc, UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
+            TypedBatch.update(jdbc, UPSERT_PART, new ArrayList<>(partRows.values()));
+            TypedBatch.update(jdbc, UPSERT_MERGED, mergedTypes.values().stream().map(e -> mergedRow(e.getKey(), e.getValue())).toList());
+            TypedBatch.update(jdbc, INSERT_ALERT, alertRows);
             metricRows.write(jdbc);
-            jdbc.batchUpdate(UPSERT_OFFSET, nextOffsets.entrySet().stream()
+            TypedBatch.update(jdbc, UPSERT_OFFSET, nextOffsets.entrySet().stream()
                     .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
                     .toList());
         });
