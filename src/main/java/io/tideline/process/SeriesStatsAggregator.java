@@ -18,6 +18,8 @@ import io.tideline.model.internal.SeriesStats;
 final class SeriesStatsAggregator {
 
     static final int SCALE = 6;
+    /** {@code part} of an aggregate over the whole series (window_aggregate.avsc's default). */
+    static final int WHOLE_SERIES = -1;
 
     private SeriesStatsAggregator() {
     }
@@ -47,7 +49,7 @@ final class SeriesStatsAggregator {
     }
 
     static WindowAggregate toAggregate(SeriesKey series, long windowStart, long windowEnd, SeriesStats stats) {
-        return new WindowAggregate(series.scope(), series.eventType(), series.key(), -1,
+        return new WindowAggregate(series.scope(), series.eventType(), series.key(), WHOLE_SERIES,
                 Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd),
                 stats.getCount(), stats.getSum(), stats.getMin(), stats.getMax(), stats.getLastEventTime());
     }
