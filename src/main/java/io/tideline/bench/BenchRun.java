@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tideline.config.CommandLineArgs;
@@ -49,7 +50,24 @@ public final class BenchRun {
                 Map<String, Object> memory) {
     }
 
+    private static final String USAGE = """
+            usage: ./tideline bench [options]   (docs/cli.md)
+              --rate N            offered events/s (15000)
+              --duration S        measured seconds per run (60), after --warmup S (20)
+              --prime S           unmeasured JIT warm-up before the first run, at up to 1,000 events/s (90)
+              --path kafka|http   entry path of the load (kafka)
+              --accounts N        keys of the account events (200); --hot-key F: their share on one key (0)
+              --search R1,R2,...  rates in turn, stopping at the first not sustainable
+              --repeat N          runs per rate, medians quoted (1)
+              --json FILE         the figures; --chart FILE: the chart (target/bench/chart.html)
+              --app "ARG ..."     extra Tideline arguments; --broker "KEY=VALUE ...": broker settings
+              --port-base P       first of the ports the deployment uses (35000); --work DIR: its files""";
+    private static final Set<String> OPTIONS = Set.of("--rate", "--duration", "--warmup", "--prime", "--path",
+            "--accounts", "--hot-key", "--search", "--repeat", "--json", "--chart", "--port-base", "--app", "--broker",
+            "--work");
+
     public static void main(String[] args) throws Exception {
+        CommandLineArgs.exitUnlessUnderstood(args, USAGE, OPTIONS);
         double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "15000"));
         long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "60"));
         long warmupS = Long.parseLong(CommandLineArgs.value(args, "--warmup", "20"));

@@ -1,9 +1,40 @@
 package io.tideline.config;
 
+import java.util.Optional;
+import java.util.Set;
+
 /** {@code --name value} options of Tideline's command-line tools (load generator, chaos run, local servers). */
 public final class CommandLineArgs {
 
     private CommandLineArgs() {
+    }
+
+    /**
+     * Prints {@code usage} and exits on {@code --help}, and exits with status 2 on an option the tool does not take:
+     * a typo must not become a run with the defaults (for the benchmark, minutes of a run nobody asked for).
+     */
+    public static void exitUnlessUnderstood(String[] args, String usage, Set<String> options) {
+        Optional<String> unknown = unknownOption(args, options);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (unknown.get().equals("--help") || unknown.get().equals("-h")) {
+            System.out.println(usage);
+            System.exit(0);
+        }
+        System.err.println("unknown option: " + unknown.get() + "\n" + usage);
+        System.exit(2);
+    }
+
+    /** The first argument standing where an option should, that is not one of {@code options}. */
+    static Optional<String> unknownOption(String[] args, Set<String> options) {
+        // Every option takes a value, which may itself begin with "--" (--app "--tideline.x=y"): skip it.
+        for (int i = 0; i < args.length; i += 2) {
+            if (!options.contains(args[i])) {
+                return Optional.of(args[i]);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String value(String[] args, String name, String fallback) {

@@ -2,6 +2,8 @@ package io.tideline.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -160,12 +162,26 @@ public record TidelineProperties(
              * How the Redis read model reads processing output: read_uncommitted (as soon as written, still each
              * event's effect once) or read_committed (a transaction commit later).
              */
-            @DefaultValue("read_uncommitted") String readModelIsolation) {
+            @DefaultValue("read_uncommitted") String readModelIsolation,
+            /**
+             * PostgreSQL's synchronous_commit for the sink's transactions. "on": a batch is committed once its WAL
+             * is on disk. "off": the commit returns before that; a PostgreSQL crash can take back the last commits
+             * (up to three wal_writer_delay), their offsets with them, so the sink writes them again from the log:
+             * nothing lost or doubled, but a reader may see rows that a crash takes back until then.
+             */
+            @DefaultValue("on") String postgresSynchronousCommit) {
+
+        private static final Set<String> SYNCHRONOUS_COMMIT = Set.of("on", "off", "local",
+                "remote_write", "remote_apply");
 
         public Sink {
             if (!readModelIsolation.equals("read_uncommitted") && !readModelIsolation.equals("read_committed")) {
                 throw new IllegalArgumentException("tideline.sink.read-model-isolation: expected read_uncommitted or "
                         + "read_committed, got \"" + readModelIsolation + "\"");
+            }
+            if (!SYNCHRONOUS_COMMIT.contains(postgresSynchronousCommit)) {
+                throw new IllegalArgumentException("tideline.sink.postgres-synchronous-commit: expected one of "
+                        + new TreeSet<>(SYNCHRONOUS_COMMIT) + ", got \"" + postgresSynchronousCommit + "\"");
             }
         }
     }

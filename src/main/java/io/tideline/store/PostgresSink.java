@@ -101,10 +101,12 @@ public final class PostgresSink implements RecordSink {
     private final PayloadSchemas schemas;
     private final Deserializer<MetricResult> metricResults;
     private final Predicate<String> metricsStored;
+    private final String setSynchronousCommit;
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
                         PayloadSchemas schemas, TopicSerdes topicSerdes, SinkDeadLetters deadLetters, PipelineMetrics metrics,
-                        Clock clock, Predicate<String> metricsStored) {
+                        Clock clock, Predicate<String> metricsStored, String synchronousCommit) {
+        this.setSynchronousCommit = "set local synchronous_commit = " + synchronousCommit;
         this.metricResults = topicSerdes.metrics().deserializer();
         this.metricsStored = metricsStored;
         this.jdbc = jdbc;
@@ -185,6 +187,7 @@ public final class PostgresSink implements RecordSink {
             }
         }
         transactions.executeWithoutResult(status -> {
+            jdbc.execute(setSynchronousCommit);
             TypedBatch.update(jdbc, INSERT_EVENT, eventRows);
             TypedBatch.update(jdbc, UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
             TypedBatch.update(jdbc, UPSERT_PART, new ArrayList<>(partRows.values()));

@@ -89,7 +89,8 @@ public class StoreConfiguration {
         SinkDeadLetters deadLetters = new SinkDeadLetters(sinkDeadLetterProducer, config.topics().deadLetter(), metrics, clock);
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, topicSerdes, deadLetters,
-                    metrics, clock, definition.resultsIn(MetricDefinition.Destination.POSTGRES));
+                    metrics, clock, definition.resultsIn(MetricDefinition.Destination.POSTGRES),
+                    sink.postgresSynchronousCommit());
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }

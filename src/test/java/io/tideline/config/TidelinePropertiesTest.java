@@ -32,4 +32,13 @@ class TidelinePropertiesTest {
         assertThatThrownBy(() -> TestConfig.properties(Map.of("tideline.guarantees.invoice", "exactly-once")))
                 .rootCause().hasMessageContaining("tideline.guarantees.invoice: unknown event type");
     }
+
+    @Test
+    void postgresCommitsAreSynchronousUnlessConfiguredAndOnlyPostgresValuesAreTaken() {
+        assertThat(TestConfig.defaults().sink().postgresSynchronousCommit()).isEqualTo("on");
+        assertThat(TestConfig.properties(Map.of("tideline.sink.postgres-synchronous-commit", "off")).sink()
+                .postgresSynchronousCommit()).isEqualTo("off");
+        assertThatThrownBy(() -> TestConfig.properties(Map.of("tideline.sink.postgres-synchronous-commit", "off; drop table events")))
+                .rootCause().hasMessageContaining("tideline.sink.postgres-synchronous-commit: expected one of");
+    }
 }
