@@ -128,7 +128,9 @@ public final class RedisReadModelSink implements RecordSink {
 
     @Override
     public void write(ConsumerRecords<String, byte[]> batch) {
-        // Only the newest update of each series (or part) matters to a "latest" read model.
+        // Only the newest update of each series' (or part's) window matters to a "latest" read model. Per window,
+        // not per series: a late event's update to an older window, after the first of a newer one, must not make
+        // the batch's newer window vanish (the script skips the older one).
         Map<String, Pending<WindowAggregate>> latest = new LinkedHashMap<>();
         List<Pending<Alert>> newAlerts = new ArrayList<>();
         Map<String, Pending<MetricResult>> latestMetrics = new LinkedHashMap<>();
@@ -136,7 +138,7 @@ public final class RedisReadModelSink implements RecordSink {
             if (record.topic().equals(topics.aggregates())) {
                 WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
                 if (a != null) {
-                    latest.put(record.key() + '#' + a.getPart(), new Pending<>(record, a));
+                    latest.put(record.key() + '#' + a.getPart() + '@' + a.getWindowStart().toEpochMilli(), new Pending<>(record, a));
                 }
             } else if (record.topic().equals(topics.alerts())) {
                 Alert alert = deadLetters.decode(NAME, record, alerts);

@@ -144,6 +144,19 @@ class RedisReadModelSinkTest {
     }
 
     @Test
+    void aLateUpdateToAnOlderWindowInTheSameBatchDoesNotHideTheNewerWindow() {
+        Instant next = WINDOW.plusSeconds(60);
+        sink.write(batch(List.of(
+                record(0, 20, "acct-1", aggregate("acct-1", WINDOW, 8)),
+                record(0, 21, "acct-1", aggregate("acct-1", next, 1)),      // the first event of the next window
+                record(0, 22, "acct-1", aggregate("acct-1", WINDOW, 9)))));  // a late event, within the grace
+
+        assertThat(shown("acct-1").getWindowStart()).isEqualTo(next);
+        assertThat(shown("acct-1").getCount()).isEqualTo(1);
+        assertThat(appliedOffset(0)).isEqualTo("22");
+    }
+
+    @Test
     void eachPartitionOfABatchKeepsItsOwnOffset() {
         sink.write(batch(List.of(
                 record(0, 7, "acct-1", aggregate("acct-1", WINDOW, 1)),
