@@ -33,12 +33,6 @@ public final class LocalPostgres {
                 // databases); this one holds the demo's history and is what the benchmark measures, so both on.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
-                // PostgreSQL's defaults are sized for a small shared host; the history takes an insert per event
-                // into three indexes. A buffer pool that holds their hot pages, and checkpoints far enough apart
-                // that a page is written (in full, after each checkpoint) once rather than many times.
-                .setServerConfig("shared_buffers", "512MB")
-                .setServerConfig("max_wal_size", "4GB")
-                .setServerConfig("checkpoint_timeout", "15min")
                 .start();
         long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
         LocalServer.holdUntilStopped("postgres on 127.0.0.1:" + port, pid, pidFile, postgres::close);
