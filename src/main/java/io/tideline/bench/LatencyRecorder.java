@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
 final class LatencyRecorder {
 
     private final String name;
-    private final Histogram histogram = new Histogram(60_000_000L, 3); // µs, up to 60 s
+    /** µs, up to an hour: over capacity a 10-minute run's backlog outgrows a minute, and a clamped tail reads as one. */
+    private final Histogram histogram = new Histogram(3_600_000_000L, 3);
     private final Map<String, Queue<Long>> pending = new ConcurrentHashMap<>();
     private volatile long recordFromMs = Long.MAX_VALUE;
     private volatile long recordUntilMs = Long.MAX_VALUE;

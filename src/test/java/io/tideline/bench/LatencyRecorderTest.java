@@ -40,4 +40,12 @@ class LatencyRecorderTest {
         assertThat(r.unobserved()).isZero();
         assertThat((double) r.summary().get("max")).isBetween(149.9, 150.1); // a@100 seen at 250 ms
     }
+
+    @Test
+    void aBacklogLongerThanAMinuteIsMeasuredNotClamped() {
+        LatencyRecorder r = new LatencyRecorder("kafka");
+        r.window(0, 10_000);
+        r.record(1_000, 1_000_000 + 300_000_000L); // five minutes behind
+        assertThat((double) r.summary().get("max")).isBetween(299_000.0, 301_000.0);
+    }
 }
