@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tideline.config.CommandLineArgs;
@@ -62,12 +61,9 @@ public final class BenchRun {
               --json FILE         the figures; --chart FILE: the chart (target/bench/chart.html)
               --app "ARG ..."     extra Tideline arguments; --broker "KEY=VALUE ...": broker settings
               --port-base P       first of the ports the deployment uses (35000); --work DIR: its files""";
-    private static final Set<String> OPTIONS = Set.of("--rate", "--duration", "--warmup", "--prime", "--path",
-            "--accounts", "--hot-key", "--search", "--repeat", "--json", "--chart", "--port-base", "--app", "--broker",
-            "--work");
 
     public static void main(String[] args) throws Exception {
-        CommandLineArgs.exitUnlessUnderstood(args, USAGE, OPTIONS);
+        CommandLineArgs.exitUnlessUnderstood(args, USAGE);
         double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "15000"));
         long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "60"));
         long warmupS = Long.parseLong(CommandLineArgs.value(args, "--warmup", "20"));

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 import io.tideline.devstack.LocalDeployment;
 import io.tideline.devstack.LocalDeployment.Part;
@@ -73,11 +72,9 @@ public final class ChaosRun {
               --seed N         the faults' random seed (the clock)
               --json FILE      the verdict and figures
               --work DIR       processes' files and logs; --port-base P: first port used (31000)""";
-    private static final Set<String> OPTIONS = Set.of("--duration", "--rate", "--faults", "--seed", "--json", "--work",
-            "--port-base");
 
     public static void main(String[] args) throws Exception {
-        CommandLineArgs.exitUnlessUnderstood(args, USAGE, OPTIONS);
+        CommandLineArgs.exitUnlessUnderstood(args, USAGE);
         long durationS = Long.parseLong(CommandLineArgs.value(args, "--duration", "120"));
         double rate = Double.parseDouble(CommandLineArgs.value(args, "--rate", "300"));
         int perKind = Integer.parseInt(CommandLineArgs.value(args, "--faults", "2"));

@@ -2,19 +2,24 @@ package io.tideline.config;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** {@code --name value} options of Tideline's command-line tools (load generator, chaos run, local servers). */
 public final class CommandLineArgs {
+
+    private static final Pattern OPTION = Pattern.compile("--[a-z][a-z-]*");
 
     private CommandLineArgs() {
     }
 
     /**
      * Prints {@code usage} and exits on {@code --help}, and exits with status 2 on an option the tool does not take:
-     * a typo must not become a run with the defaults (for the benchmark, minutes of a run nobody asked for).
+     * a typo must not become a run with the defaults (for the benchmark, minutes of a run nobody asked for). The
+     * options taken are those the usage names, so the two cannot disagree.
      */
-    public static void exitUnlessUnderstood(String[] args, String usage, Set<String> options) {
-        Optional<String> unknown = unknownOption(args, options);
+    public static void exitUnlessUnderstood(String[] args, String usage) {
+        Optional<String> unknown = unknownOption(args, optionsIn(usage));
         if (unknown.isEmpty()) {
             return;
         }
@@ -24,6 +29,10 @@ public final class CommandLineArgs {
         }
         System.err.println("unknown option: " + unknown.get() + "\n" + usage);
         System.exit(2);
+    }
+
+    static Set<String> optionsIn(String usage) {
+        return OPTION.matcher(usage).results().map(m -> m.group()).collect(Collectors.toSet());
     }
 
     /** The first argument standing where an option should, that is not one of {@code options}. */

@@ -22,4 +22,12 @@ class CommandLineArgsTest {
         assertThat(CommandLineArgs.unknownOption(new String[] {"--help"}, OPTIONS)).contains("--help");
         assertThat(CommandLineArgs.unknownOption(new String[] {"500"}, OPTIONS)).contains("500");
     }
+
+    @Test
+    void theOptionsTakenAreThoseTheUsageNames() {
+        assertThat(CommandLineArgs.optionsIn("""
+                usage: ./tideline x [options]   (docs/cli.md)
+                  --rate N      offered events/s; --hot-key F: a share
+                  --app "ARG"   extra arguments""")).containsExactlyInAnyOrder("--rate", "--hot-key", "--app");
+    }
 }
