@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,8 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The same run's bare-Kafka reference: produce → consume on the same broker at the same rate, 256-byte records
- * carrying their intended send time, same producer settings as the pipeline's ingest. What the pipeline adds is
- * its figure divided by this one.
+ * carrying their intended send time, on the same schedule and with the same producer settings as the pipeline's
+ * load. What the pipeline adds is its figure divided by this one.
  */
 final class BaselineLoad {
 
@@ -47,7 +45,7 @@ final class BaselineLoad {
         }
     }
 
-    static void measure(String bootstrap, double rate, long startMs, long durationMs, LatencyRecorder recorder) throws Exception {
+    static void measure(String bootstrap, String compression, double rate, long startMs, long durationMs, LatencyRecorder recorder) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             if (!admin.listTopics().names().get().contains(TOPIC)) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get();
@@ -69,24 +67,14 @@ final class BaselineLoad {
             }
         }, "bench-baseline-consumer");
         consumerThread.start();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
-            long intervalNanos = (long) (1e9 / rate);
-            long startNanos = System.nanoTime() + (startMs - System.currentTimeMillis()) * 1_000_000;
-            long count = (long) (durationMs / 1000.0 * rate);
-            for (long i = 0; i < count; i++) {
-                long wait = startNanos + i * intervalNanos - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(BenchLoad.producerConfig(bootstrap, compression),
+                new StringSerializer(), new ByteArraySerializer())) {
+            long[] i = {0};
+            OpenLoopSchedule.run(rate, startMs, durationMs, 0, 1, intendedMs -> {
                 byte[] value = new byte[256];
-                ByteBuffer.wrap(value).putLong(startMs + (i * intervalNanos) / 1_000_000);
-                producer.send(new ProducerRecord<>(TOPIC, "k" + (i % 1000), value));
-            }
+                ByteBuffer.wrap(value).putLong(intendedMs);
+                producer.send(new ProducerRecord<>(TOPIC, "k" + (i[0]++ % 1000), value));
+            });
             producer.flush();
         }
         awaitQuiet(recorder, Duration.ofSeconds(10));

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,7 +23,7 @@ import io.tideline.loadgen.SyntheticEvents;
 /**
  * Open-loop load at a fixed rate, over the Kafka ingest path (a Kafka client in CloudEvents binary mode) or the
  * HTTP API (batches of {@link #HTTP_BATCH}). Each event's time is its <em>intended</em> send time; every event is
- * announced to the recorders that will observe it.
+ * announced to the recorders that will observe it (the schedule: {@link OpenLoopSchedule}).
  * <p>During the warm-up the rate ramps up linearly from a tenth of the target: a JVM that has not compiled its hot
  * paths yet falls behind a full-rate start, and the backlog it builds then would be measured long after the
  * warm-up as if the steady state were slow.
@@ -54,13 +53,10 @@ final class BenchLoad {
         this.measureUntilMs = measureUntilMs;
     }
 
-    void runKafka(String bootstrap, String topic, double rate, long startMs, long durationMs) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+    /** @param compression the producer's compression.type, as a Kafka client of the ingest topic chooses it */
+    void runKafka(String bootstrap, String topic, String compression, double rate, long startMs, long durationMs) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, compression),
+                new StringSerializer(), new ByteArraySerializer())) {
             schedule(rate, startMs, durationMs, 1, (intendedMs, batch) -> {
                 for (SyntheticEvents.Generated g : batch) {
                     producer.send(LoadGenerator.binaryMode(topic, g), (meta, error) -> {
@@ -74,6 +70,16 @@ final class BenchLoad {
             });
             producer.flush();
         }
+    }
+
+    /** The bench's producers (load and baseline) alike: the settings of the pipeline's own ingest producer. */
+    static Map<String, Object> producerConfig(String bootstrap, String compression) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
     }
 
     void runHttp(String baseUrl, double rate, long startMs, long durationMs) {
@@ -106,16 +112,7 @@ final class BenchLoad {
 
     private void schedule(double rate, long startMs, long durationMs, int batchSize,
                           BiConsumer<Long, List<SyntheticEvents.Generated>> send) {
-        long startNanos = System.nanoTime() + (startMs - System.currentTimeMillis()) * 1_000_000;
-        long durationNanos = durationMs * 1_000_000;
-        long rampNanos = rampMs * 1_000_000;
-        long elapsed = 0;
-        while (elapsed < durationNanos) {
-            long wait = startNanos + elapsed - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            long intendedMs = startMs + elapsed / 1_000_000;
+        OpenLoopSchedule.run(rate, startMs, durationMs, rampMs, batchSize, intendedMs -> {
             List<SyntheticEvents.Generated> batch = new ArrayList<>(batchSize);
             for (int j = 0; j < batchSize; j++) {
                 SyntheticEvents.Generated g = events.next(Instant.ofEpochMilli(intendedMs));
@@ -127,8 +124,6 @@ final class BenchLoad {
             }
             sent.addAndGet(batchSize);
             send.accept(intendedMs, batch);
-            double currentRate = elapsed < rampNanos ? rate * (0.1 + 0.9 * elapsed / rampNanos) : rate;
-            elapsed += (long) (1e9 * batchSize / currentRate);
-        }
+        });
     }
 }

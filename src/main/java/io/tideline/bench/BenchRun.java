@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (1) processed output in Kafka, (2) visible in the Redis read model, (3) committed in PostgreSQL, (4) pushed to a
  * dashboard client. Prints a summary, writes a chart and, with {@code --json}, the figures.
  * <p>Options: {@code --rate N} (15000), {@code --duration S} (60), {@code --warmup S} (20), {@code --path kafka|http},
+ * {@code --compression C} (none: the load's Kafka client compresses as the pipeline's own producers do),
  * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
  * {@code --repeat N} (1: runs per rate, medians quoted), {@code --json FILE}, {@code --chart FILE},
  * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args, {@code --broker "KEY=VALUE …"} broker
@@ -43,6 +44,10 @@ public final class BenchRun {
     private BenchRun() {
     }
 
+    /** What the load looks like, whatever its rate: entry path, the Kafka client's compression, keys and skew. */
+    record Load(String path, String compression, int accounts, double hotKey) {
+    }
+
     /** The figures of one offered rate. */
     record Step(double offered, double achieved, double durationS, long lost, Map<String, Map<String, Object>> points,
                 Map<String, Object> baseline, boolean sustainable, Map<String, Map<String, Object>> cpu,
@@ -55,6 +60,7 @@ public final class BenchRun {
               --duration S        measured seconds per run (60), after --warmup S (20)
               --prime S           unmeasured JIT warm-up before the first run, at up to 1,000 events/s (90)
               --path kafka|http   entry path of the load (kafka)
+              --compression C     compression.type of the load's Kafka producer and the baseline's (none)
               --accounts N        keys of the account events (200); --hot-key F: their share on one key (0)
               --search R1,R2,...  rates in turn, stopping at the first not sustainable
               --repeat N          runs per rate, medians quoted (1)
@@ -69,6 +75,7 @@ public final class BenchRun {
         long warmupS = Long.parseLong(CommandLineArgs.value(args, "--warmup", "20"));
         long primeS = Long.parseLong(CommandLineArgs.value(args, "--prime", "90"));
         String path = CommandLineArgs.value(args, "--path", "kafka");
+        String compression = CommandLineArgs.value(args, "--compression", "none");
         int accounts = CommandLineArgs.intValue(args, "--accounts", 200);
         double hotKey = Double.parseDouble(CommandLineArgs.value(args, "--hot-key", "0"));
         String search = CommandLineArgs.value(args, "--search", null);
@@ -84,6 +91,7 @@ public final class BenchRun {
         if (!path.equals("kafka") && !path.equals("http")) {
             throw new IllegalArgumentException("--path must be kafka or http");
         }
+        Load shape = new Load(path, compression, accounts, hotKey);
 
         List<Double> rates = search == null ? List.of(rate)
                 : Arrays.stream(search.split(",")).map(String::trim).map(Double::parseDouble).toList();
@@ -96,12 +104,13 @@ public final class BenchRun {
         try {
             deployment.startAll();
             awaitHealthy("http://127.0.0.1:" + deployment.httpPort(), Duration.ofMinutes(3));
-            say("deployment up (logs in %s); path %s, %d accounts, hot-key share %.2f", work, path, accounts, hotKey);
-            prime(deployment, path, Math.min(rates.get(0), PRIME_RATE), primeS, accounts, hotKey);
+            say("deployment up (logs in %s); path %s, compression %s, %d accounts, hot-key share %.2f", work, path,
+                    compression, accounts, hotKey);
+            prime(deployment, shape, Math.min(rates.get(0), PRIME_RATE), primeS);
             for (double offered : rates) {
                 List<Step> repeated = new ArrayList<>();
                 for (int run = 1; run <= repeat; run++) {
-                    Step step = measure(deployment, path, offered, warmupS, durationS, accounts, hotKey);
+                    Step step = measure(deployment, shape, offered, warmupS, durationS);
                     repeated.add(step);
                     print(repeat == 1 ? "" : String.format(" (run %d of %d)", run, repeat), step);
                 }
@@ -130,6 +139,7 @@ public final class BenchRun {
             Step main = steps.get(0);
             out.put("time", Instant.now().toString());
             out.put("path", path);
+            out.put("compression", compression);
             out.put("offered_rate", main.offered());
             out.put("achieved_rate", main.achieved());
             out.put("duration_s", main.durationS());
@@ -161,16 +171,15 @@ public final class BenchRun {
      * two minutes under load, JFR), and what the bench is after is the steady state. Cold-start behaviour is a
      * separate question (docs/benchmarks.md).
      */
-    private static void prime(LocalDeployment d, String path, double rate, long primeS, int accounts, double hotKey)
-            throws Exception {
+    private static void prime(LocalDeployment d, Load shape, double rate, long primeS) throws Exception {
         if (primeS <= 0) {
             return;
         }
         say("priming: %.0f events/s for %d s, unmeasured (JIT warm-up)", rate, primeS);
         long start = System.currentTimeMillis() + 500;
-        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(), primeS * 1000 / 3, 0, 0);
-        if (path.equals("kafka")) {
-            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, primeS * 1000);
+        BenchLoad load = new BenchLoad(System.nanoTime(), shape.accounts(), shape.hotKey(), List.of(), primeS * 1000 / 3, 0, 0);
+        if (shape.path().equals("kafka")) {
+            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", shape.compression(), rate, start, primeS * 1000);
         } else {
             load.runHttp("http://127.0.0.1:" + d.httpPort(), rate, start, primeS * 1000);
         }
@@ -199,19 +208,18 @@ public final class BenchRun {
         }
     }
 
-    private static Step measure(LocalDeployment d, String path, double rate, long warmupS, long durationS, int accounts,
-                                double hotKey) throws Exception {
+    private static Step measure(LocalDeployment d, Load shape, double rate, long warmupS, long durationS) throws Exception {
         say("baseline: bare Kafka produce -> consume at %.0f/s for %d s (+%d s warm-up)", rate, durationS, warmupS);
         LatencyRecorder baseline = new LatencyRecorder("baseline");
         long baseStart = System.currentTimeMillis() + 500;
         baseline.window(baseStart + warmupS * 1000, baseStart + (warmupS + durationS) * 1000);
         MeasuredCpu baselineCpu = MeasuredCpu.between(cpuUsage(d), baseStart + warmupS * 1000,
                 baseStart + (warmupS + durationS) * 1000, () -> (long) (rate * durationS));
-        BaselineLoad.measure(d.kafkaBootstrap(), rate, baseStart, (warmupS + durationS) * 1000, baseline);
+        BaselineLoad.measure(d.kafkaBootstrap(), shape.compression(), rate, baseStart, (warmupS + durationS) * 1000, baseline);
         Map<String, Object> baselineFigures = new LinkedHashMap<>(baseline.summary());
         baselineFigures.put("cpu", baselineCpu.await(Duration.ofSeconds(60)));
 
-        say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up, ramping up from a tenth)", rate, path, durationS, warmupS);
+        say("pipeline: %.0f events/s over %s for %d s (+%d s warm-up, ramping up from a tenth)", rate, shape.path(), durationS, warmupS);
         LatencyRecorder kafka = new LatencyRecorder("kafka");
         LatencyRecorder readModel = new LatencyRecorder("read_model");
         LatencyRecorder postgres = new LatencyRecorder("postgres");
@@ -228,12 +236,12 @@ public final class BenchRun {
                 Observers.eventsTopic(d.kafkaBootstrap(), "tideline.events", kafka, running),
                 Observers.readModel(d.redisPort(), readModel, running),
                 Observers.push(baseUrl, push, running));
-        BenchLoad load = new BenchLoad(System.nanoTime(), accounts, hotKey, List.of(readModel, push), warmupS * 1000,
-                measureFrom, measureUntil);
+        BenchLoad load = new BenchLoad(System.nanoTime(), shape.accounts(), shape.hotKey(), List.of(readModel, push),
+                warmupS * 1000, measureFrom, measureUntil);
         MeasuredCpu cpu = MeasuredCpu.between(cpuUsage(d), measureFrom, measureUntil, load.measured::get);
         HeapSampler heap = HeapSampler.between(baseUrl, () -> d.processes(LocalDeployment.Part.TIDELINE), measureFrom, measureUntil);
-        if (path.equals("kafka")) {
-            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", rate, start, (warmupS + durationS) * 1000);
+        if (shape.path().equals("kafka")) {
+            load.runKafka(d.kafkaBootstrap(), "tideline.ingest", shape.compression(), rate, start, (warmupS + durationS) * 1000);
         } else {
             load.runHttp(baseUrl, rate, start, (warmupS + durationS) * 1000);
         }

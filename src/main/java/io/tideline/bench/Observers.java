@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import io.tideline.model.EventEnvelope;
-import io.tideline.schema.AvroSerde;
-import io.tideline.schema.registry.WireFormat;
 import io.tideline.store.ReadModelKeys;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -42,7 +38,6 @@ final class Observers {
     /** Processed output in Kafka: each event on the canonical events topic, read as the stores read it (committed). */
     static Thread eventsTopic(String bootstrap, String topic, LatencyRecorder recorder, AtomicBoolean running) {
         return start("bench-kafka-observer", () -> {
-            AvroSerde<EventEnvelope> envelopes = AvroSerde.of(EventEnvelope.getClassSchema());
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -52,9 +47,9 @@ final class Observers {
                 consumer.seekToEnd(partitions);
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        // Written by this very build: the schema the id names is the one compiled here.
-                        byte[] avro = Arrays.copyOfRange(r.value(), WireFormat.HEADER, r.value().length);
-                        recorder.record(envelopes.fromBytes(avro).getTime().toEpochMilli(), LatencyRecorder.nowMicros());
+                        // The record's timestamp is the event's time (the normalizer sets it, for the windows), the
+                        // load's intended send time: no need to decode the envelope (a third of this thread's CPU).
+                        recorder.record(r.timestamp(), LatencyRecorder.nowMicros());
                     }
                 }
             }
