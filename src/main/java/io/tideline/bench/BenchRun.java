@@ -13,10 +13,12 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import io.tideline.config.CommandLineArgs;
 import io.tideline.devstack.LocalDeployment;
@@ -51,7 +53,7 @@ public final class BenchRun {
     /** The figures of one offered rate. */
     record Step(double offered, double achieved, double durationS, long lost, Map<String, Map<String, Object>> points,
                 Map<String, Object> baseline, boolean sustainable, Map<String, Map<String, Object>> cpu,
-                Map<String, Object> memory) {
+                Map<String, Object> memory, Map<String, List<Map<String, Object>>> perSecond) {
     }
 
     private static final String USAGE = """
@@ -149,6 +151,9 @@ public final class BenchRun {
             out.put("ratio_to_baseline_p99", ratios(main));
             out.put("cpu", main.cpu());
             out.put("memory", main.memory());
+            if (repeat == 1) {
+                out.put("per_second", main.perSecond()); // with --repeat, each run's under runs
+            }
             if (maxSustainable != null) {
                 out.put("max_sustainable_rate", maxSustainable);
                 out.put("steps", steps);
@@ -269,7 +274,12 @@ public final class BenchRun {
             points.put(r.name(), summary);
         }
         boolean sustainable = readModel.p99() < TARGET_P99_MS && achieved >= 0.97 * rate && readModel.unobserved() == 0 && lost == 0;
-        return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed, memory);
+        Map<String, List<Map<String, Object>>> perSecond = new LinkedHashMap<>();
+        for (LatencyRecorder r : List.of(kafka, readModel, postgres, push)) {
+            perSecond.put(r.name(), r.perSecond());
+        }
+        return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed, memory,
+                perSecond);
     }
 
     /** The bench's own process is the load generator and the observers. */
@@ -339,6 +349,7 @@ public final class BenchRun {
         printRow("baseline", s.baseline());
         s.points().forEach(BenchRun::printRow);
         System.out.printf("  p99 / baseline p99: %s; sustainable: %s%n", ratios(s), s.sustainable());
+        printWorstSeconds(s);
         printCpu("pipeline", s.cpu());
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> baselineCpu = (Map<String, Map<String, Object>>) s.baseline().get("cpu");
@@ -351,6 +362,21 @@ public final class BenchRun {
                     s.memory().get("gc_pauses"), s.memory().get("gc_pause_ms"), s.memory().get("gc_pause_share"));
         }
         System.out.println();
+    }
+
+    /** Whether the read model's tail is a few bad seconds or all of them. */
+    private static void printWorstSeconds(Step s) {
+        List<Map<String, Object>> seconds = s.perSecond() == null ? null : s.perSecond().get("read_model");
+        if (seconds == null || seconds.isEmpty()) {
+            return;
+        }
+        double[] p99s = seconds.stream().mapToDouble(m -> ((Number) m.get("p99")).doubleValue()).toArray();
+        String worst = seconds.stream()
+                .sorted(Comparator.comparingDouble((Map<String, Object> m) -> ((Number) m.get("p99")).doubleValue()).reversed())
+                .limit(3).map(m -> String.format("%s (%s ms)", m.get("second"), m.get("p99")))
+                .collect(Collectors.joining(", "));
+        System.out.printf("  read model by second of the window: median p99 %.1f ms, worst seconds %s%n",
+                StepMedians.median(p99s), worst);
     }
 
     private static void printCpu(String phase, Map<String, Map<String, Object>> cpu) {

@@ -1,11 +1,16 @@
 package io.tideline.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * One observation point's latencies. Latency runs from an event's <em>intended</em> send time (the schedule of
@@ -15,9 +20,16 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyRecorder {
 
+    private static final long HIGHEST_MICROS = 3_600_000_000L;
+
     private final String name;
     /** µs, up to an hour: over capacity a 10-minute run's backlog outgrows a minute, and a clamped tail reads as one. */
-    private final Histogram histogram = new Histogram(3_600_000_000L, 3);
+    private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
+    /**
+     * The same latencies by second of intended time: whether a tail is a few bad seconds (the shared box, a GC) or
+     * every commit's. Two significant digits (about 12 KB a second) are plenty for that; guarded by histogram's lock.
+     */
+    private final TreeMap<Long, AbstractHistogram> perSecond = new TreeMap<>();
     private final Map<String, Queue<Long>> pending = new ConcurrentHashMap<>();
     private volatile long recordFromMs = Long.MAX_VALUE;
     private volatile long recordUntilMs = Long.MAX_VALUE;
@@ -59,9 +71,11 @@ final class LatencyRecorder {
         if (intendedMs < recordFromMs || intendedMs >= recordUntilMs) {
             return;
         }
-        long latency = Math.max(0, observedMicros - intendedMs * 1000);
+        long latency = Math.min(Math.max(0, observedMicros - intendedMs * 1000), HIGHEST_MICROS);
+        long second = (intendedMs - recordFromMs) / 1000;
         synchronized (histogram) {
-            histogram.recordValue(Math.min(latency, histogram.getHighestTrackableValue()));
+            histogram.recordValue(latency);
+            perSecond.computeIfAbsent(second, s -> new IntCountsHistogram(HIGHEST_MICROS, 2)).recordValue(latency);
         }
     }
 
@@ -90,6 +104,20 @@ final class LatencyRecorder {
         }
     }
 
+    /** Per second of the window with any event in it: {@code second} (from the window's start), count, p50, p99, max. */
+    List<Map<String, Object>> perSecond() {
+        synchronized (histogram) {
+            List<Map<String, Object>> out = new ArrayList<>(perSecond.size());
+            perSecond.forEach((second, h) -> out.add(Map.of(
+                    "second", second,
+                    "count", h.getTotalCount(),
+                    "p50", ms(h.getValueAtPercentile(50)),
+                    "p99", ms(h.getValueAtPercentile(99)),
+                    "max", ms(h.getMaxValue()))));
+            return out;
+        }
+    }
+
     long count() {
         synchronized (histogram) {
             return histogram.getTotalCount();
@@ -105,6 +133,7 @@ final class LatencyRecorder {
     void reset() {
         synchronized (histogram) {
             histogram.reset();
+            perSecond.clear();
         }
         pending.clear();
     }

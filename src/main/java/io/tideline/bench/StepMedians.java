@@ -40,7 +40,7 @@ final class StepMedians {
             }
         }
         return new BenchRun.Step(first.offered(), Math.round(achieved), first.durationS(), lost, points, baseline, sustainable,
-                cpu, fullestHeap(runs));
+                cpu, fullestHeap(runs), null); // a median of time series is none: each run keeps its own
     }
 
     /** Memory is quoted from the run whose heap peaked highest: like a loss, the worst run is the one to know. */

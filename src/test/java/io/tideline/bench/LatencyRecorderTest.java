@@ -2,6 +2,9 @@ package io.tideline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class LatencyRecorderTest {
@@ -47,5 +50,23 @@ class LatencyRecorderTest {
         r.window(0, 10_000);
         r.record(1_000, 1_000_000 + 300_000_000L); // five minutes behind
         assertThat((double) r.summary().get("max")).isBetween(299_000.0, 301_000.0);
+    }
+
+    @Test
+    void eachSecondOfTheWindowHasItsOwnFiguresSoABadSecondShows() {
+        LatencyRecorder r = new LatencyRecorder("read_model");
+        r.window(10_000, 20_000);
+        for (int i = 0; i < 100; i++) {
+            r.record(10_000 + i, (10_000 + i + 5) * 1000L);   // second 0: 5 ms each
+            r.record(12_000 + i, (12_000 + i + 400) * 1000L); // second 2: 400 ms each
+        }
+        r.record(19_999, 20_001_000L);                         // second 9: 2 ms
+
+        List<Map<String, Object>> seconds = r.perSecond();
+        assertThat(seconds).extracting(m -> m.get("second")).containsExactly(0L, 2L, 9L);
+        assertThat(seconds).extracting(m -> m.get("count")).containsExactly(100L, 100L, 1L);
+        assertThat((double) seconds.get(0).get("p99")).isBetween(4.9, 5.1);
+        assertThat((double) seconds.get(1).get("p99")).isBetween(396.0, 404.0); // two significant digits
+        assertThat((double) r.summary().get("p50")).isBetween(4.9, 5.1);         // the whole window: mostly good
     }
 }

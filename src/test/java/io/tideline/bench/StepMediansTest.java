@@ -14,7 +14,8 @@ class StepMediansTest {
                 Map.of("read_model", Map.of("p50", readModelP99 / 2, "p99", readModelP99, "count", 100L, "unobserved", unobserved)),
                 Map.of("p99", baselineP99, "count", 60_000L), true,
                 Map.of("tideline", Map.of("cores", achieved / 1000, "us_per_event", readModelP99)),
-                Map.of("heap_peak_mb", readModelP99 * 10, "heap_trough_mb_per_minute", List.of(readModelP99)));
+                Map.of("heap_peak_mb", readModelP99 * 10, "heap_trough_mb_per_minute", List.of(readModelP99)),
+                Map.of("read_model", List.of(Map.of("second", 0L, "p99", readModelP99))));
     }
 
     @Test
@@ -31,6 +32,7 @@ class StepMediansTest {
         assertThat(median.sustainable()).as("a run lost events").isFalse();
         assertThat(median.cpu().get("tideline").get("us_per_event")).isEqualTo(30.0);
         assertThat(median.cpu().get("tideline").get("cores")).isEqualTo(1.0);
+        assertThat(median.perSecond()).as("each run keeps its own time series").isNull();
         assertThat(median.memory()).as("the run whose heap peaked highest").containsEntry("heap_peak_mb", 800.0)
                 .containsEntry("heap_trough_mb_per_minute", List.of(80.0));
     }
