@@ -157,6 +157,19 @@ class RedisReadModelSinkTest {
     }
 
     @Test
+    void theKeysIndexFollowsASeriesIntoItsNextWindowAndHoldsItThroughLaterUpdates() {
+        Instant next = WINDOW.plusSeconds(60);
+        sink.write(batch(List.of(record(0, 30, "acct-1", aggregate("acct-1", WINDOW, 1)))));
+        sink.write(batch(List.of(record(0, 31, "acct-1", aggregate("acct-1", WINDOW, 2)))));
+        assertThat(redis.opsForZSet().score(ReadModelKeys.keysOf("payment"), "acct-1")).isEqualTo(WINDOW.toEpochMilli());
+
+        sink.write(batch(List.of(record(0, 32, "acct-1", aggregate("acct-1", next, 1)))));
+        sink.write(batch(List.of(record(0, 33, "acct-1", aggregate("acct-1", next, 2)))));
+        assertThat(redis.opsForZSet().score(ReadModelKeys.keysOf("payment"), "acct-1")).isEqualTo(next.toEpochMilli());
+        assertThat(shown("acct-1").getCount()).isEqualTo(2);
+    }
+
+    @Test
     void eachPartitionOfABatchKeepsItsOwnOffset() {
         sink.write(batch(List.of(
                 record(0, 7, "acct-1", aggregate("acct-1", WINDOW, 1)),
