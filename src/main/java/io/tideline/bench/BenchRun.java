@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,6 +280,7 @@ public final class BenchRun {
         for (LatencyRecorder r : List.of(kafka, readModel, postgres, push)) {
             perSecond.put(r.name(), r.perSecond());
         }
+        perSecond.put("cpu_cores", cpu.perSecond()); // by wall clock; the latencies by intended time, < 1 s apart in steady state
         return new Step(rate, Math.round(achieved), durationS, lost, points, baselineFigures, sustainable, cpuUsed, memory,
                 perSecond);
     }
@@ -371,13 +373,17 @@ public final class BenchRun {
         if (seconds == null || seconds.isEmpty()) {
             return;
         }
+        Map<Object, Object> cores = new HashMap<>();
+        s.perSecond().getOrDefault("cpu_cores", List.of()).forEach(row -> cores.put(row.get("second"), row.get("total")));
         double[] p99s = seconds.stream().mapToDouble(m -> ((Number) m.get("p99")).doubleValue()).toArray();
         String worst = seconds.stream()
                 .sorted(Comparator.comparingDouble((Map<String, Object> m) -> ((Number) m.get("p99")).doubleValue()).reversed())
-                .limit(3).map(m -> String.format("%s (%s ms)", m.get("second"), m.get("p99")))
+                .limit(3).map(m -> String.format("%s (%s ms, %s cores)", m.get("second"), m.get("p99"),
+                        cores.getOrDefault(m.get("second"), "?")))
                 .collect(Collectors.joining(", "));
-        System.out.printf("  read model by second of the window: median p99 %.1f ms, worst seconds %s%n",
-                StepMedians.median(p99s), worst);
+        double[] busy = cores.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        System.out.printf("  read model by second of the window: median p99 %.1f ms, worst seconds %s; all parts %.2f cores "
+                + "in the median second%n", StepMedians.median(p99s), worst, busy.length == 0 ? Double.NaN : StepMedians.median(busy));
     }
 
     private static void printCpu(String phase, Map<String, Map<String, Object>> cpu) {

@@ -50,7 +50,21 @@ final class CpuUsage {
         return f;
     }
 
-    private Map<String, Long> snapshot() {
+    /** Cores each part used between two snapshots {@code seconds} apart, and their {@code total}. */
+    static Map<String, Object> cores(Map<String, Long> from, Map<String, Long> to, double seconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<String, Long> part : to.entrySet()) {
+            long used = Math.max(0, part.getValue() - from.getOrDefault(part.getKey(), part.getValue()));
+            total += used;
+            out.put(part.getKey(), Math.round(used / 1e9 / seconds * 100) / 100.0);
+        }
+        out.put("total", Math.round(total / 1e9 / seconds * 100) / 100.0);
+        return out;
+    }
+
+    /** CPU time so far per part (ns). */
+    Map<String, Long> snapshot() {
         Map<String, Long> nanos = new LinkedHashMap<>();
         parts.forEach((name, processes) -> nanos.put(name, processes.get().stream()
                 .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum()));
