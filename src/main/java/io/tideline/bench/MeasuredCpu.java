@@ -34,26 +34,29 @@ final class MeasuredCpu {
     /** @param events the events the window carried, read when it ends */
     static MeasuredCpu between(CpuUsage usage, long fromMs, long untilMs, LongSupplier events) {
         MeasuredCpu measured = new MeasuredCpu();
-        measured.clock.schedule(usage::start, fromMs - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        // Every delay from one reading of the clock: the last second's sample and the stop fall due at the same time
+        // and must run in the order scheduled (sample, then stop), which delays from separate readings did not ensure.
+        long now = System.currentTimeMillis();
+        measured.clock.schedule(usage::start, fromMs - now, TimeUnit.MILLISECONDS);
         AtomicReference<Map<String, Long>> last = new AtomicReference<>();
         AtomicLong lastNanos = new AtomicLong();
         for (long second = 0; second <= (untilMs - fromMs) / 1000; second++) {
             long ended = second - 1;
             measured.clock.schedule(() -> {
-                Map<String, Long> now = usage.snapshot();
+                Map<String, Long> used = usage.snapshot();
                 long nanos = System.nanoTime();
                 if (ended >= 0) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("second", ended);
-                    row.putAll(CpuUsage.cores(last.get(), now, (nanos - lastNanos.get()) / 1e9));
+                    row.putAll(CpuUsage.cores(last.get(), used, (nanos - lastNanos.get()) / 1e9));
                     measured.perSecond.add(row);
                 }
-                last.set(now);
+                last.set(used);
                 lastNanos.set(nanos);
-            }, fromMs + second * 1000 - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+            }, fromMs + second * 1000 - now, TimeUnit.MILLISECONDS);
         }
         measured.clock.schedule(() -> measured.figures.complete(usage.stop(events.getAsLong())),
-                untilMs - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+                untilMs - now, TimeUnit.MILLISECONDS);
         return measured;
     }
 
