@@ -15,51 +15,44 @@ import java.util.function.Supplier;
 final class CpuUsage {
 
     private final Map<String, Supplier<List<ProcessHandle>>> parts;
-    private Map<String, Long> startNanos;
-    private long startWall;
 
     /** @param parts each part's processes, looked up at each snapshot (a part may have been restarted) */
     CpuUsage(Map<String, Supplier<List<ProcessHandle>>> parts) {
         this.parts = parts;
     }
 
-    void start() {
-        startNanos = snapshot();
-        startWall = System.nanoTime();
-    }
-
-    /** Per part: {@code cores} (average over the window) and {@code us_per_event}; plus their {@code total}. */
-    Map<String, Map<String, Object>> stop(long events) {
-        Map<String, Long> end = snapshot();
-        double seconds = (System.nanoTime() - startWall) / 1e9;
+    /**
+     * Per part between two snapshots {@code seconds} apart: {@code cores} (the average) and {@code us_per_event};
+     * plus their {@code total}.
+     */
+    static Map<String, Map<String, Object>> figures(Map<String, Long> from, Map<String, Long> to, double seconds, long events) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        long total = 0;
-        for (Map.Entry<String, Long> part : end.entrySet()) {
-            long used = Math.max(0, part.getValue() - startNanos.getOrDefault(part.getKey(), part.getValue()));
-            total += used;
-            out.put(part.getKey(), figures(used, seconds, events));
-        }
-        out.put("total", figures(total, seconds, events));
+        used(from, to).forEach((part, nanos) -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("cores", Math.round(nanos / 1e9 / seconds * 1000) / 1000.0);
+            f.put("us_per_event", events == 0 ? null : Math.round(nanos / 1e3 / events * 10) / 10.0);
+            out.put(part, f);
+        });
         return out;
-    }
-
-    private static Map<String, Object> figures(long cpuNanos, double seconds, long events) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("cores", Math.round(cpuNanos / 1e9 / seconds * 1000) / 1000.0);
-        f.put("us_per_event", events == 0 ? null : Math.round(cpuNanos / 1e3 / events * 10) / 10.0);
-        return f;
     }
 
     /** Cores each part used between two snapshots {@code seconds} apart, and their {@code total}. */
     static Map<String, Object> cores(Map<String, Long> from, Map<String, Long> to, double seconds) {
         Map<String, Object> out = new LinkedHashMap<>();
+        used(from, to).forEach((part, nanos) -> out.put(part, Math.round(nanos / 1e9 / seconds * 100) / 100.0));
+        return out;
+    }
+
+    /** CPU time each part used between two snapshots (ns; a part absent at the first used none), and the total. */
+    private static Map<String, Long> used(Map<String, Long> from, Map<String, Long> to) {
+        Map<String, Long> out = new LinkedHashMap<>();
         long total = 0;
         for (Map.Entry<String, Long> part : to.entrySet()) {
             long used = Math.max(0, part.getValue() - from.getOrDefault(part.getKey(), part.getValue()));
             total += used;
-            out.put(part.getKey(), Math.round(used / 1e9 / seconds * 100) / 100.0);
+            out.put(part.getKey(), used);
         }
-        out.put("total", Math.round(total / 1e9 / seconds * 100) / 100.0);
+        out.put("total", total);
         return out;
     }
 

@@ -1,6 +1,7 @@
 package io.tideline.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -34,30 +34,42 @@ final class MeasuredCpu {
     /** @param events the events the window carried, read when it ends */
     static MeasuredCpu between(CpuUsage usage, long fromMs, long untilMs, LongSupplier events) {
         MeasuredCpu measured = new MeasuredCpu();
-        // Every delay from one reading of the clock: the last second's sample and the stop fall due at the same time
-        // and must run in the order scheduled (sample, then stop), which delays from separate readings did not ensure.
+        // One sampler, every second from the window's start to its end: the first and the last samples give the
+        // window's figures, each pair of neighbours a second's.
+        AtomicReference<Sample> first = new AtomicReference<>();
+        AtomicReference<Sample> last = new AtomicReference<>();
+        List<Long> times = new ArrayList<>();
+        for (long at = fromMs; at < untilMs; at += 1000) {
+            times.add(at);
+        }
+        times.add(untilMs);
         long now = System.currentTimeMillis();
-        measured.clock.schedule(usage::start, fromMs - now, TimeUnit.MILLISECONDS);
-        AtomicReference<Map<String, Long>> last = new AtomicReference<>();
-        AtomicLong lastNanos = new AtomicLong();
-        for (long second = 0; second <= (untilMs - fromMs) / 1000; second++) {
-            long ended = second - 1;
+        for (int i = 0; i < times.size(); i++) {
+            long ended = i - 1;
+            boolean end = i == times.size() - 1;
             measured.clock.schedule(() -> {
-                Map<String, Long> used = usage.snapshot();
-                long nanos = System.nanoTime();
+                Sample sample = new Sample(usage.snapshot(), System.nanoTime());
+                first.compareAndSet(null, sample);
                 if (ended >= 0) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("second", ended);
-                    row.putAll(CpuUsage.cores(last.get(), used, (nanos - lastNanos.get()) / 1e9));
+                    row.putAll(CpuUsage.cores(last.get().cpu(), sample.cpu(), sample.secondsSince(last.get())));
                     measured.perSecond.add(row);
                 }
-                last.set(used);
-                lastNanos.set(nanos);
-            }, fromMs + second * 1000 - now, TimeUnit.MILLISECONDS);
+                last.set(sample);
+                if (end) {
+                    measured.figures.complete(CpuUsage.figures(first.get().cpu(), sample.cpu(),
+                            sample.secondsSince(first.get()), events.getAsLong()));
+                }
+            }, times.get(i) - now, TimeUnit.MILLISECONDS);
         }
-        measured.clock.schedule(() -> measured.figures.complete(usage.stop(events.getAsLong())),
-                untilMs - now, TimeUnit.MILLISECONDS);
         return measured;
+    }
+
+    private record Sample(Map<String, Long> cpu, long nanos) {
+        double secondsSince(Sample earlier) {
+            return (nanos - earlier.nanos) / 1e9;
+        }
     }
 
     /** Per second of the window (wall clock): {@code second}, the cores of each part and their {@code total}. */
