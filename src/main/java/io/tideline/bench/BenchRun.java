@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code --accounts N} (200), {@code --hot-key F} (0: share of account events on one key), {@code --search R1,R2,…},
  * {@code --repeat N} (1: runs per rate, medians quoted), {@code --json FILE}, {@code --chart FILE},
  * {@code --port-base P} (35000), {@code --app "ARG …"} extra Tideline args, {@code --broker "KEY=VALUE …"} broker
- * settings over the local defaults, {@code --prime S} (90: unmeasured JIT warm-up at the first step's rate, ramping
+ * settings over the local defaults, {@code --app-jvm "OPT …"} and {@code --broker-jvm "OPT …"} JVM options of Tideline
+ * and the broker over their defaults, {@code --prime S} (90: unmeasured JIT warm-up at the first step's rate, ramping
  * up over its first half, before the first step; 0 for none).
  */
 public final class BenchRun {
@@ -67,6 +68,7 @@ public final class BenchRun {
               --repeat N          runs per rate, medians quoted (1)
               --json FILE         the figures; --chart FILE: the chart (target/bench/chart.html)
               --app "ARG ..."     extra Tideline arguments; --broker "KEY=VALUE ...": broker settings
+              --app-jvm "OPT ..." Tideline's JVM options over -Xmx1g -XX:+UseG1GC; --broker-jvm: the broker's
               --port-base P       first of the ports the deployment uses (35000); --work DIR: its files""";
 
     public static void main(String[] args) throws Exception {
@@ -86,6 +88,9 @@ public final class BenchRun {
         int portBase = CommandLineArgs.intValue(args, "--port-base", 35000);
         String appArgs = CommandLineArgs.value(args, "--app", "");
         String brokerSettings = CommandLineArgs.value(args, "--broker", "");
+        Map<LocalDeployment.Part, List<String>> jvmOptions = Map.of(
+                LocalDeployment.Part.TIDELINE, words(CommandLineArgs.value(args, "--app-jvm", "")),
+                LocalDeployment.Part.KAFKA, words(CommandLineArgs.value(args, "--broker-jvm", "")));
         Path work = Path.of(CommandLineArgs.value(args, "--work", ".tideline/bench/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         Files.createDirectories(work);
@@ -96,9 +101,7 @@ public final class BenchRun {
 
         List<Double> rates = search == null ? List.of(rate)
                 : Arrays.stream(search.split(",")).map(String::trim).map(Double::parseDouble).toList();
-        LocalDeployment deployment = new LocalDeployment(work, portBase,
-                appArgs.isBlank() ? List.of() : List.of(appArgs.trim().split("\\s+")),
-                brokerSettings.isBlank() ? List.of() : List.of(brokerSettings.trim().split("\\s+")));
+        LocalDeployment deployment = new LocalDeployment(work, portBase, words(appArgs), words(brokerSettings), jvmOptions);
         Runtime.getRuntime().addShutdownHook(new Thread(deployment::close, "bench-cleanup"));
         List<Step> steps = new ArrayList<>();
         List<List<Step>> runs = new ArrayList<>();
@@ -396,6 +399,11 @@ public final class BenchRun {
 
     private static void printRow(String name, Map<String, Object> p) {
         System.out.printf("  %-12s %9s %9s %9s %9s %9s %8s%n", name, p.get("p50"), p.get("p95"), p.get("p99"), p.get("p999"), p.get("max"), p.get("count"));
+    }
+
+    /** A quoted option's words: {@code --app "--a=1 --b=2"}. */
+    private static List<String> words(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     private static void say(String format, Object... args) {

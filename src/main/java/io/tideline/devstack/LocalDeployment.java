@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +39,25 @@ public final class LocalDeployment implements AutoCloseable {
     private final Map<Part, Process> running = new LinkedHashMap<>();
     private final List<String> tidelineArgs;
     private final List<String> brokerSettings;
+    private final Map<Part, JvmOptions> jvm = new EnumMap<>(Map.of(
+            Part.KAFKA, JvmOptions.of("-Xmx512m"),
+            Part.POSTGRES, JvmOptions.of("-Xmx128m"),
+            Part.REDIS, JvmOptions.of("-Xmx64m"),
+            Part.TIDELINE, JvmOptions.of("-Xmx1g", "-XX:+UseG1GC")));
 
     public LocalDeployment(Path work, int portBase, List<String> tidelineArgs) {
-        this(work, portBase, tidelineArgs, List.of());
+        this(work, portBase, tidelineArgs, List.of(), Map.of());
     }
 
-    /** @param brokerSettings {@code key=value} lines for the broker, after (so overriding) the local defaults */
-    public LocalDeployment(Path work, int portBase, List<String> tidelineArgs, List<String> brokerSettings) {
+    /**
+     * @param brokerSettings {@code key=value} lines for the broker, after (so overriding) the local defaults
+     * @param jvmOptions     options for a part's JVM over its defaults (see {@link JvmOptions})
+     */
+    public LocalDeployment(Path work, int portBase, List<String> tidelineArgs, List<String> brokerSettings,
+                           Map<Part, List<String>> jvmOptions) {
         this.tidelineArgs = List.copyOf(tidelineArgs);
         this.brokerSettings = List.copyOf(brokerSettings);
+        jvmOptions.forEach((part, options) -> jvm.compute(part, (p, defaults) -> defaults.with(options)));
         this.work = work;
         this.kafkaPort = portBase;
         this.postgresPort = portBase + 2;
@@ -80,14 +91,15 @@ public final class LocalDeployment implements AutoCloseable {
     public synchronized void start(Part part) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "-Dlogback.configurationFile="
                 + work.resolve("logback.xml")));
+        command.addAll(jvm.get(part).resolved());
         switch (part) {
-            case KAFKA -> command.addAll(List.of("-Xmx512m", "kafka.Kafka", kafkaProperties().toString()));
-            case POSTGRES -> command.addAll(List.of("-Xmx128m", "io.tideline.devstack.LocalPostgres", "--port", "" + postgresPort,
+            case KAFKA -> command.addAll(List.of("kafka.Kafka", kafkaProperties().toString()));
+            case POSTGRES -> command.addAll(List.of("io.tideline.devstack.LocalPostgres", "--port", "" + postgresPort,
                     "--data-dir", work.resolve("postgres").toString(), "--pid-file", serverPidFile(part).toString()));
-            case REDIS -> command.addAll(List.of("-Xmx64m", "io.tideline.devstack.LocalRedis", "--port", "" + redisPort,
+            case REDIS -> command.addAll(List.of("io.tideline.devstack.LocalRedis", "--port", "" + redisPort,
                     "--pid-file", serverPidFile(part).toString()));
             case TIDELINE -> {
-                command.addAll(List.of("-Xmx1g", "-XX:+UseG1GC", "io.tideline.TidelineApplication",
+                command.addAll(List.of("io.tideline.TidelineApplication",
                     "--server.port=" + httpPort,
                     "--tideline.registry.port=" + (httpPort + 1),
                     "--tideline.kafka.bootstrap-servers=" + kafkaBootstrap(),
