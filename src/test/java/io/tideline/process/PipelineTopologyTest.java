@@ -162,6 +162,31 @@ class PipelineTopologyTest {
     }
 
     @Test
+    void theDedupeStoresSegmentsHashTheirMemtableAndTheIteratedStoresKeepTheSkipList() throws Exception {
+        sendBinary("acct-1", payment("e1", "acct-1", "10", T0));
+        events.readValue();
+
+        // RocksDB writes the options each database was opened with beside its files.
+        Map<String, String> memtableBySegment = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.walk(stateDir)) {
+            for (Path options : files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).toList()) {
+                String factory = java.nio.file.Files.readAllLines(options).stream().map(String::trim)
+                        .filter(line -> line.startsWith("memtable_factory=")).findFirst().orElseThrow();
+                memtableBySegment.put(options.getParent().getParent().getFileName() + "/" + options.getParent().getFileName(), factory);
+            }
+        }
+        assertThat(memtableBySegment).hasEntrySatisfying(
+                memtableBySegment.keySet().stream().filter(k -> k.startsWith(Deduplicator.STORE + "/")).findFirst().orElseThrow(),
+                factory -> assertThat(factory).contains("HashLinkList"));
+        assertThat(memtableBySegment).anySatisfy((segment, factory) -> {
+            assertThat(segment).startsWith(WindowedSeriesAggregator.STORE + "/");
+            assertThat(factory).contains("SkipList");
+        });
+        assertThat(memtableBySegment).allSatisfy((segment, factory) ->
+                assertThat(factory.contains("HashLinkList")).as(segment).isEqualTo(segment.startsWith(Deduplicator.STORE + "/")));
+    }
+
+    @Test
     void atLeastOnceTypeSkipsDeduplicationAndCountsARetryAgain() {
         driver.close();
         startWith(Map.of("tideline.guarantees.metric-sample", "at-least-once"));
