@@ -77,6 +77,11 @@ final class WindowedSeriesAggregator implements Processor<String, EventEnvelope,
         this.keyWindows = context.getStateStore(STORE);
         this.typeParts = context.getStateStore(TYPE_PARTS_STORE);
         this.part = context.taskId().partition();
+        // The state is the stores' alone: should this instance run init again (a task revived in place after its
+        // state was found corrupted), what the maps held belongs to work that was never committed.
+        open.clear();
+        dirty.clear();
+        lastForget = Long.MIN_VALUE;
         // A type's part changes with every event of the type in this partition; emitting it that often would
         // double the output for a figure that merges parts anyway. It goes out on a short wall-clock beat instead.
         context.schedule(typeEmitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitTypeParts());

@@ -373,6 +373,21 @@ class PipelineTopologyTest {
     }
 
     @Test
+    void aPartOfAWindowAheadOfTheStreamsTimeCarriesOverWhenTheWindowComesOfAge() {
+        Instant ahead = T0.plus(Duration.ofMinutes(10)); // a client whose clock is ten minutes ahead
+        sendBinaryAt("acct-1", payment("f1", "acct-1", "4", ahead), T0);
+        assertThat(latestByWindow(aggregateUpdates()).get("TYPE|payment|@" + minute(ahead)).getCount()).isEqualTo(1);
+
+        // The stream's time reaches the window: its part goes on from the one stored while it was ahead.
+        sendBinaryAt("acct-2", payment("f2", "acct-2", "6", ahead.plusSeconds(1)), ahead.plusSeconds(1));
+        WindowAggregate ofAge = latestByWindow(aggregateUpdates()).get("TYPE|payment|@" + minute(ahead));
+        assertThat(ofAge.getCount()).isEqualTo(2);
+        assertThat(ofAge.getSum()).isEqualByComparingTo("10");
+        sendBinaryAt("acct-1", payment("f3", "acct-1", "1", ahead.plusSeconds(2)), ahead.plusSeconds(2));
+        assertThat(latestByWindow(aggregateUpdates()).get("TYPE|payment|@" + minute(ahead)).getCount()).isEqualTo(3);
+    }
+
+    @Test
     void aggregatesNeedNoRepartitionTopic() {
         // One sub-topology: no record waits for an internal topic's transaction to commit before it is aggregated.
         TidelineProperties config = io.tideline.support.TestConfig.defaults();
