@@ -7,11 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Remembers what the built-in registry answered that can never change (as {@link RegistryClient} does for a remote one): a schema's id under a subject, and the schema of an
- * id (ids are never reassigned). So the schemas registered at start-up are not asked for again when the first
- * record of each topic is written — with the built-in registry that was a PostgreSQL transaction on the stream
- * thread, and PostgreSQL restarting at that moment made the record a dead letter ({@code ./tideline chaos} caught
- * it). The newest version under a subject does change, so {@link #latest} always asks.
+ * Remembers what a registry — the built-in one or a remote one — answered that can never change: a schema's id
+ * under a subject, and the schema of an id (ids are never reassigned). So the schemas registered at start-up are not
+ * asked for again when the first record of each topic is written — with the built-in registry that was a PostgreSQL
+ * transaction on the stream thread, and PostgreSQL restarting at that moment made the record a dead letter
+ * ({@code ./tideline chaos} caught it). The newest version under a subject does change, so {@link #latest} always
+ * asks (and remembers the id's schema it answers with).
  */
 final class CachingSchemaSource implements SchemaSource {
 
@@ -33,7 +34,9 @@ final class CachingSchemaSource implements SchemaSource {
 
     @Override
     public Optional<Registered> latest(String subject) {
-        return source.latest(subject);
+        Optional<Registered> latest = source.latest(subject);
+        latest.ifPresent(registered -> remember(registered.schema(), registered.id()));
+        return latest;
     }
 
     @Override

@@ -6,9 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 
@@ -17,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client of any registry speaking Confluent's REST API (Tideline's own, Confluent's, Apicurio's ccompat,
- * Redpanda's). Ids and schemas never change once assigned, so both directions are cached for the life of the
- * client: after the first record of a schema, serializing costs no round trip.
+ * Redpanda's). Every call is a round trip; the pipeline remembers what cannot change through
+ * {@link CachingSchemaSource}, as for the built-in registry.
  */
 public final class RegistryClient implements SchemaSource {
 
@@ -40,8 +38,6 @@ public final class RegistryClient implements SchemaSource {
 
     private final URI baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
-    private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
     public RegistryClient(String baseUrl) {
         this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
@@ -50,25 +46,19 @@ public final class RegistryClient implements SchemaSource {
     /** Registers the schema under the subject if it is not there yet; either way answers its id. */
     @Override
     public int register(String subject, Schema schema) {
-        return ids.computeIfAbsent(subject + '\u0000' + schema, k -> {
-            JsonNode answer = send("POST", "subjects/" + subject + "/versions", schemaBody(schema));
-            int id = answer.get("id").asInt();
-            schemas.putIfAbsent(id, schema);
-            return id;
-        });
+        return send("POST", "subjects/" + subject + "/versions", schemaBody(schema)).get("id").asInt();
     }
 
     /** The id of a schema already registered under the subject, without registering it. */
     @Override
     public int lookup(String subject, Schema schema) {
-        return ids.computeIfAbsent(subject + '\u0000' + schema, k ->
-                send("POST", "subjects/" + subject, schemaBody(schema)).get("id").asInt());
+        return send("POST", "subjects/" + subject, schemaBody(schema)).get("id").asInt();
     }
 
     @Override
     public Schema byId(int id) {
         try {
-            return schema(id);
+            return new Schema.Parser().parse(send("GET", "schemas/ids/" + id, null).get("schema").asString());
         } catch (RegistryClientException e) {
             if (e.errorCode() == 40403) {
                 throw new SchemaNotFoundException(id, e);
@@ -77,25 +67,17 @@ public final class RegistryClient implements SchemaSource {
         }
     }
 
-    /** Not cached: the newest version is what changes. */
     @Override
     public Optional<Registered> latest(String subject) {
         try {
             JsonNode answer = send("GET", "subjects/" + subject + "/versions/latest", null);
-            Schema schema = new Schema.Parser().parse(answer.get("schema").asString());
-            int id = answer.get("id").asInt();
-            schemas.putIfAbsent(id, schema);
-            return Optional.of(new Registered(id, schema));
+            return Optional.of(new Registered(answer.get("id").asInt(), new Schema.Parser().parse(answer.get("schema").asString())));
         } catch (RegistryClientException e) {
             if (e.errorCode() == 40401 || e.errorCode() == 40402) {
                 return Optional.empty();
             }
             throw e;
         }
-    }
-
-    public Schema schema(int id) {
-        return schemas.computeIfAbsent(id, k -> new Schema.Parser().parse(send("GET", "schemas/ids/" + id, null).get("schema").asString()));
     }
 
     private static String schemaBody(Schema schema) {

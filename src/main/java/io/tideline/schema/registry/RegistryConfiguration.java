@@ -24,8 +24,7 @@ public class RegistryConfiguration {
     @Bean
     SchemaSource schemaSource(SchemaRegistry builtIn, TidelineProperties config) {
         String url = config.registry().url();
-        // A remote registry's client caches what it learns itself.
-        return url.isBlank() ? new CachingSchemaSource(new BuiltInSchemaSource(builtIn)) : new RegistryClient(url);
+        return new CachingSchemaSource(url.isBlank() ? new BuiltInSchemaSource(builtIn) : new RegistryClient(url));
     }
 
     @Bean

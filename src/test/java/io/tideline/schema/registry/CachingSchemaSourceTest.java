@@ -75,6 +75,15 @@ class CachingSchemaSourceTest {
     }
 
     @Test
+    void theSchemaOfTheNewestVersionsIdIsRememberedToo() {
+        int id = registry.register("tideline.alerts-value", Alert.getClassSchema());
+        assertThat(cached.latest("tideline.alerts-value")).map(SchemaSource.Registered::id).contains(id);
+        registry.down = true;
+
+        assertThat(cached.byId(id)).isEqualTo(Alert.getClassSchema());
+    }
+
+    @Test
     void theNewestVersionIsAlwaysAskedFor() {
         cached.register("tideline.alerts-value", Alert.getClassSchema());
         registry.down = true;
