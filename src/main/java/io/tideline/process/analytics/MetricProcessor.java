@@ -69,6 +69,9 @@ public abstract class MetricProcessor implements Processor<String, EnrichedEvent
     @Override
     public void init(ProcessorContext<String, Emitted> context) {
         this.context = context;
+        // Kafka Streams may initialise a processor again in place (a task revived after its state was found
+        // corrupted): windows pending from before are work that was never committed, and the replay redoes it.
+        dirty.clear();
         this.store = new MetricStore(context.getStateStore(MetricStore.name(metric)), metric.aggregations());
         frontier.restore(store.streamTime(), context.currentSystemTimeMs());
         context.schedule(config.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeDue);

@@ -91,6 +91,7 @@ final class SequenceProcessor implements Processor<String, EnrichedEvent, String
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(storeName(rule));
+        nextDue = Long.MIN_VALUE; // read from the store again: initialised again in place, it may hold another one
         byte[] t = store.get("t");
         frontier.restore(t == null ? Long.MIN_VALUE : ByteBuffer.wrap(t).getLong(), context.currentSystemTimeMs());
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::runOut);
