@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,13 +21,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tideline's heap over a measurement window, read from its actuator: heap in use every second, summarised as the
+ * Tideline's heap over a measurement window: heap in use every second, summarised as the
  * lowest value of each minute — the troughs after collections, which follow the live set — with the peak, the
  * limit and the time spent in GC pauses. A process
  * steady under its heap shows flat troughs; one that leaks, or buffers a backlog in memory, shows them climbing.
  * <p>Troughs also hold old garbage that G1 has not reclaimed yet, so the sampler also measures the live set itself:
  * heap in use right after a full collection it asks for ({@code jcmd GC.run}) a few seconds before the window (in
  * the warm-up) and once the run has drained — the pauses stay outside the measured latencies.
+ * <p>The samples come from the JVM's performance counters ({@link PerfCounters}), which cost the process nothing;
+ * the few figures read once per window (the limit, the pauses, the live set) from its actuator.
  */
 final class HeapSampler {
 
@@ -49,6 +52,9 @@ final class HeapSampler {
     private double pauseSecondsAtStart = Double.NaN;
     private double pauseCountAtStart = Double.NaN;
     private long startMs;
+    /** Tideline's counters, found at the first sample (again if it restarted); null where its JVM publishes none. */
+    private PerfCounters counters;
+    private long countersPid;
 
     private HeapSampler(String baseUrl, Supplier<List<ProcessHandle>> process) {
         this.baseUrl = baseUrl;
@@ -83,9 +89,25 @@ final class HeapSampler {
     }
 
     private void sample() {
-        double used = metric("jvm.memory.used?tag=area:heap", "VALUE");
-        if (!Double.isNaN(used)) {
-            samples.add(new long[] {System.currentTimeMillis(), (long) used});
+        List<ProcessHandle> jvms = process.get();
+        if (counters == null || jvms.stream().noneMatch(p -> p.pid() == countersPid)) {
+            counters = null;
+            for (ProcessHandle p : jvms) {
+                counters = PerfCounters.of(p.pid()).orElse(null);
+                countersPid = p.pid();
+                if (counters != null) {
+                    break;
+                }
+            }
+        }
+        Optional<Long> used = counters == null ? Optional.empty() : counters.heapUsed();
+        if (used.isPresent()) {
+            samples.add(new long[] {System.currentTimeMillis(), used.get()});
+        } else {
+            double fromActuator = metric("jvm.memory.used?tag=area:heap", "VALUE");
+            if (!Double.isNaN(fromActuator)) {
+                samples.add(new long[] {System.currentTimeMillis(), (long) fromActuator});
+            }
         }
     }
 
