@@ -93,11 +93,13 @@ class PipelineEndToEndTest extends EndToEndSupport {
         assertThat(prometheus()).containsPattern("tideline_stage_records_total\\{[^}]*outcome=\"duplicate\",stage=\"dedupe\"[^}]*} [1-9]");
     }
 
-    /** Every index on the history table is a btree insert per event: only those a query reads belong there. */
+    /** Every index on the history tables is a btree insert per event: only those a query reads belong there. */
     @Test
-    void theEventsTableCarriesOnlyTheIndexesItsQueriesRead() {
+    void theHistoryTablesCarryOnlyTheIndexesTheirQueriesRead() {
         assertThat(jdbc.queryForList("select indexname from pg_indexes where tablename = 'events' order by indexname", String.class))
                 .containsExactly("events_pkey", "events_type_time");
+        assertThat(jdbc.queryForList("select indexname from pg_indexes where tablename = 'window_aggregates'", String.class))
+                .containsExactly("window_aggregates_pkey");
         assertThat(jdbc.queryForList("explain select event_id from events where event_type = 'payment' "
                 + "and event_time >= now() - interval '1 minute' and event_time < now()", String.class))
                 .anyMatch(line -> line.contains("events_type_time"));
