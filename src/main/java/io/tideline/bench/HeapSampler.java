@@ -89,13 +89,13 @@ final class HeapSampler {
     }
 
     private void sample() {
-        List<ProcessHandle> jvms = process.get();
-        if (counters == null || jvms.stream().noneMatch(p -> p.pid() == countersPid)) {
+        if (counters == null || ProcessHandle.of(countersPid).filter(ProcessHandle::isAlive).isEmpty()) {
+            // Looked up only when not known or gone (Tideline restarted): finding the part's processes walks /proc.
             counters = null;
-            for (ProcessHandle p : jvms) {
+            for (ProcessHandle p : process.get()) {
                 counters = PerfCounters.of(p.pid()).orElse(null);
-                countersPid = p.pid();
                 if (counters != null) {
+                    countersPid = p.pid();
                     break;
                 }
             }

@@ -26,12 +26,18 @@ final class PerfCounters {
     private static final int MAGIC = 0xcafec0c0;
     private static final byte LONG = 'J';
 
+    private static final Pattern HEAP_SPACE_USED = Pattern.compile("sun\\.gc\\.generation\\.\\d+\\.space\\.\\d+\\.used");
+
     private final MappedByteBuffer data;
     private final Map<String, Integer> longOffsets;
+    /** Where the heap spaces' {@code used} counters lie: the set of spaces is fixed when the JVM starts. */
+    private final int[] heapSpaceOffsets;
 
     private PerfCounters(MappedByteBuffer data, Map<String, Integer> longOffsets) {
         this.data = data;
         this.longOffsets = longOffsets;
+        this.heapSpaceOffsets = longOffsets.entrySet().stream().filter(e -> HEAP_SPACE_USED.matcher(e.getKey()).matches())
+                .mapToInt(Map.Entry::getValue).toArray();
     }
 
     /** The counters of process {@code pid}, if it is a HotSpot JVM of this user that publishes them. */
@@ -93,26 +99,18 @@ final class PerfCounters {
         return offset == null ? Optional.empty() : Optional.of(data.getLong(offset));
     }
 
-    /** The sum of the long counters whose names match, or empty if none does. */
-    Optional<Long> sum(Pattern names) {
-        long sum = 0;
-        boolean any = false;
-        for (Map.Entry<String, Integer> e : longOffsets.entrySet()) {
-            if (names.matcher(e.getKey()).matches()) {
-                sum += data.getLong(e.getValue());
-                any = true;
-            }
-        }
-        return any ? Optional.of(sum) : Optional.empty();
-    }
-
     /**
      * Bytes in use across the heap's spaces (eden, survivors, old), as {@code jstat -gc} adds them up; the
-     * metaspace and code cache are not among them.
+     * metaspace and code cache are not among them. Empty if the JVM publishes no heap spaces.
      */
     Optional<Long> heapUsed() {
-        return sum(HEAP_SPACE_USED);
+        if (heapSpaceOffsets.length == 0) {
+            return Optional.empty();
+        }
+        long used = 0;
+        for (int offset : heapSpaceOffsets) {
+            used += data.getLong(offset);
+        }
+        return Optional.of(used);
     }
-
-    private static final Pattern HEAP_SPACE_USED = Pattern.compile("sun\\.gc\\.generation\\.\\d+\\.space\\.\\d+\\.used");
 }
