@@ -169,7 +169,13 @@ public record TidelineProperties(
              * (up to three wal_writer_delay), their offsets with them, so the sink writes them again from the log:
              * nothing lost or doubled, but a reader may see rows that a crash takes back until then.
              */
-            @DefaultValue("on") String postgresSynchronousCommit) {
+            @DefaultValue("on") String postgresSynchronousCommit,
+            /**
+             * How long the PostgreSQL sink holds window rows (aggregates, parts, declared metrics' windows) back to
+             * write each window once with its newest value; the offsets of their partitions wait with them. Zero
+             * writes them with every batch.
+             */
+            @DefaultValue("1s") Duration postgresWindowFlushInterval) {
 
         private static final Set<String> SYNCHRONOUS_COMMIT = Set.of("on", "off", "local",
                 "remote_write", "remote_apply");
@@ -178,6 +184,10 @@ public record TidelineProperties(
             if (!readModelIsolation.equals("read_uncommitted") && !readModelIsolation.equals("read_committed")) {
                 throw new IllegalArgumentException("tideline.sink.read-model-isolation: expected read_uncommitted or "
                         + "read_committed, got \"" + readModelIsolation + "\"");
+            }
+            if (postgresWindowFlushInterval.isNegative()) {
+                throw new IllegalArgumentException("tideline.sink.postgres-window-flush-interval: expected zero or more, got "
+                        + postgresWindowFlushInterval);
             }
             if (!SYNCHRONOUS_COMMIT.contains(postgresSynchronousCommit)) {
                 throw new IllegalArgumentException("tideline.sink.postgres-synchronous-commit: expected one of "

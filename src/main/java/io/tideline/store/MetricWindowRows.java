@@ -1,13 +1,11 @@
 package io.tideline.store;
 
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Collection;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.tideline.model.MetricResult;
@@ -16,9 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The PostgreSQL side of declared metrics: one batch's metric results as {@code metric_windows} rows, written in
- * the sink's transaction. Only the newest update of each window in a batch is written; sessions an update
- * superseded are deleted with it.
+ * The PostgreSQL side of declared metrics: metric results as {@code metric_windows} rows. Only the newest update of
+ * each window is written; a session an update superseded is deleted instead, even if an earlier update of that
+ * session is among the rows not yet written (else it would be written after its delete, and stay).
  */
 final class MetricWindowRows {
 
@@ -36,17 +34,18 @@ final class MetricWindowRows {
             delete from metric_windows where metric = ? and group_key = ? and window_start = ? and final = false""";
 
     private final Predicate<String> stored;
-    private final Map<String, Object[]> rows = new LinkedHashMap<>();
-    private final List<Object[]> superseded = new ArrayList<>();
+    private final HeldRows upserts = new HeldRows();
+    private final HeldRows deletes = new HeldRows();
 
     /** @param stored whether a metric's results go to PostgreSQL (its {@code to}) */
     MetricWindowRows(Predicate<String> stored) {
         this.stored = stored;
     }
 
-    void add(ConsumerRecord<String, byte[]> record, MetricResult r) {
+    /** @return whether the result is to be written (its metric is stored in PostgreSQL) */
+    boolean add(ConsumerRecord<String, byte[]> record, MetricResult r) {
         if (!stored.test(r.getMetric())) {
-            return;
+            return false;
         }
         ObjectNode figures = JSON.createObjectNode();
         r.getValues().forEach((k, v) -> {
@@ -56,15 +55,41 @@ final class MetricWindowRows {
                 figures.put(k, v);
             }
         });
-        rows.put(r.getMetric() + '\0' + r.getGroupKey() + '\0' + r.getWindowStart().toEpochMilli(), new Object[] {
+        String key = key(r.getMetric(), r.getGroupKey(), r.getWindowStart().toEpochMilli());
+        deletes.remove(key);
+        upserts.put(key, record, new Object[] {
                 r.getMetric(), r.getGroupKey(), Timestamp.from(r.getWindowStart()), Timestamp.from(r.getWindowEnd()),
                 r.getWindowKind(), r.getLane(), r.getFinal$(), r.getCount(), figures.toString(),
                 Timestamp.from(r.getLastEventTime()), record.partition(), record.offset()});
-        r.getSuperseded().forEach(start -> superseded.add(new Object[] {r.getMetric(), r.getGroupKey(), Timestamp.from(start)}));
+        r.getSuperseded().forEach(start -> {
+            String gone = key(r.getMetric(), r.getGroupKey(), start.toEpochMilli());
+            upserts.remove(gone);
+            deletes.put(gone, record, new Object[] {r.getMetric(), r.getGroupKey(), Timestamp.from(start)});
+        });
+        return true;
     }
 
+    private static String key(String metric, String groupKey, long windowStart) {
+        return metric + '\0' + groupKey + '\0' + windowStart;
+    }
+
+    /** A key is in at most one of the two, so their order does not matter; deletes first all the same. */
     void write(JdbcTemplate jdbc) {
-        TypedBatch.update(jdbc, DELETE_SUPERSEDED, superseded);
-        TypedBatch.update(jdbc, UPSERT, new ArrayList<>(rows.values()));
+        TypedBatch.update(jdbc, DELETE_SUPERSEDED, deletes.values());
+        TypedBatch.update(jdbc, UPSERT, upserts.values());
+    }
+
+    int size() {
+        return upserts.size() + deletes.size();
+    }
+
+    void discard(Collection<TopicPartition> partitions) {
+        upserts.discard(partitions);
+        deletes.discard(partitions);
+    }
+
+    void clear() {
+        upserts.clear();
+        deletes.clear();
     }
 }

@@ -7,9 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import org.apache.avro.generic.IndexedRecord;
@@ -23,7 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Timer;
 import io.tideline.config.TidelineProperties;
-import io.tideline.model.AggregateScope;
 import io.tideline.model.Alert;
 import io.tideline.model.EventEnvelope;
 import io.tideline.model.EventFamily;
@@ -36,9 +36,11 @@ import io.tideline.schema.registry.TopicSerdes;
 import io.tideline.schema.registry.WireFormat;
 
 /**
- * Writes events, window aggregates, alerts and declared metrics' windows into PostgreSQL, one transaction per batch that also moves the
- * sink's offsets. Every write is idempotent on its own too (events and alerts by id; aggregates replace by
- * series and window, fenced by offset), so even a replay past the stored offsets changes nothing.
+ * Writes events, window aggregates, alerts and declared metrics' windows into PostgreSQL, one transaction per batch
+ * that also moves the sink's offsets. Events and alerts are written with their batch; window rows are held back
+ * and written with the batch that comes a flush interval after the first of them ({@link HeldWindows}), the offsets
+ * of their partitions held back with them. Every write is idempotent on its own too (events and alerts by id;
+ * aggregates replace by series and window, fenced by offset), so reading a record again changes nothing.
  */
 public final class PostgresSink implements RecordSink {
 
@@ -49,36 +51,6 @@ public final class PostgresSink implements RecordSink {
                                 schema_id, kafka_partition, kafka_offset)
             values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
             on conflict (event_id) do nothing""";
-    private static final String UPSERT_AGGREGATE = """
-            insert into window_aggregates (scope, event_type, series_key, window_start, window_end, count, sum, min, max,
-                                           mean, last_event_time, updated_at, source_partition, source_offset)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
-            on conflict (scope, event_type, series_key, window_start) do update set
-                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max, mean = excluded.mean,
-                last_event_time = excluded.last_event_time, updated_at = excluded.updated_at,
-                source_partition = excluded.source_partition, source_offset = excluded.source_offset
-            where window_aggregates.source_offset < excluded.source_offset""";
-    private static final String UPSERT_PART = """
-            insert into window_aggregate_parts (event_type, window_start, part, window_end, count, sum, min, max,
-                                                last_event_time, source_partition, source_offset)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (event_type, window_start, part) do update set
-                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
-                last_event_time = excluded.last_event_time,
-                source_partition = excluded.source_partition, source_offset = excluded.source_offset
-            where window_aggregate_parts.source_offset < excluded.source_offset""";
-    private static final String SELECT_PARTS = """
-            select window_end, count, sum, min, max, last_event_time from window_aggregate_parts
-            where event_type = ? and window_start = ?""";
-    /** A type's row is derived from its parts, never fenced itself: recomputing it is always right. */
-    private static final String UPSERT_MERGED = """
-            insert into window_aggregates (scope, event_type, series_key, window_start, window_end, count, sum, min, max,
-                                           mean, last_event_time, updated_at, source_partition, source_offset)
-            values ('TYPE', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)
-            on conflict (scope, event_type, series_key, window_start) do update set
-                count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max, mean = excluded.mean,
-                last_event_time = excluded.last_event_time, updated_at = excluded.updated_at,
-                source_partition = excluded.source_partition, source_offset = excluded.source_offset""";
     private static final String INSERT_ALERT = """
             insert into alerts (alert_id, rule, severity, event_type, series_key, event_id, event_time, observed,
                                 baseline_mean, baseline_stddev, score, message)
@@ -100,15 +72,17 @@ public final class PostgresSink implements RecordSink {
     private final AvroJsonEncoder json = new AvroJsonEncoder();
     private final PayloadSchemas schemas;
     private final Deserializer<MetricResult> metricResults;
-    private final Predicate<String> metricsStored;
+    private final HeldWindows windows;
+    /** The next offset to read per partition, as far as this sink has read since it last sought. */
+    private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private final String setSynchronousCommit;
 
     public PostgresSink(JdbcTemplate jdbc, TransactionTemplate transactions, TidelineProperties.Topics topics,
                         PayloadSchemas schemas, TopicSerdes topicSerdes, SinkDeadLetters deadLetters, PipelineMetrics metrics,
-                        Clock clock, Predicate<String> metricsStored, String synchronousCommit) {
+                        Clock clock, Predicate<String> metricsStored, String synchronousCommit, Duration windowFlushInterval) {
         this.setSynchronousCommit = "set local synchronous_commit = " + synchronousCommit;
         this.metricResults = topicSerdes.metrics().deserializer();
-        this.metricsStored = metricsStored;
+        this.windows = new HeldWindows(windowFlushInterval, metricsStored);
         this.jdbc = jdbc;
         this.envelopes = topicSerdes.events().deserializer();
         this.aggregates = topicSerdes.aggregates().deserializer();
@@ -145,16 +119,35 @@ public final class PostgresSink implements RecordSink {
 
     @Override
     public void write(ConsumerRecords<String, byte[]> batch) {
+        write(batch, false);
+    }
+
+    @Override
+    public boolean holdsBack() {
+        return !windows.isEmpty();
+    }
+
+    @Override
+    public void flush() {
+        if (!windows.isEmpty()) {
+            write(ConsumerRecords.empty(), true);
+        }
+    }
+
+    @Override
+    public void discard(Collection<TopicPartition> partitions) {
+        windows.discard(partitions);
+        consumed.keySet().removeAll(partitions);
+    }
+
+    private void write(ConsumerRecords<String, byte[]> batch, boolean flushAll) {
+        long now = clock.millis();
         List<Object[]> eventRows = new ArrayList<>();
         List<Instant> eventTimes = new ArrayList<>();
-        Map<String, Object[]> aggregateRows = new LinkedHashMap<>();
-        Map<String, Object[]> partRows = new LinkedHashMap<>();
-        Map<String, Map.Entry<ConsumerRecord<String, byte[]>, WindowAggregate>> mergedTypes = new LinkedHashMap<>();
         List<Object[]> alertRows = new ArrayList<>();
-        MetricWindowRows metricRows = new MetricWindowRows(metricsStored);
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        Set<TopicPartition> read = new HashSet<>(batch.partitions());
         for (ConsumerRecord<String, byte[]> record : batch) {
-            nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+            consumed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
             if (record.topic().equals(topics.events())) {
                 EventEnvelope e = deadLetters.decode(NAME, record, envelopes);
                 if (e != null) {
@@ -163,16 +156,8 @@ public final class PostgresSink implements RecordSink {
                 }
             } else if (record.topic().equals(topics.aggregates())) {
                 WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
-                if (a == null) {
-                    continue;
-                }
-                // Only the newest update of a series' window (or part) in the batch needs writing.
-                String window = record.key() + '@' + a.getWindowStart().toEpochMilli();
-                if (a.getPart() < 0) {
-                    aggregateRows.put(window, aggregateRow(a, record));
-                } else {
-                    partRows.put(window + '#' + a.getPart(), partRow(a, record));
-                    mergedTypes.put(window, Map.entry(record, a));
+                if (a != null) {
+                    windows.add(record, a, now);
                 }
             } else if (record.topic().equals(topics.alerts())) {
                 Alert alert = deadLetters.decode(NAME, record, alerts);
@@ -182,25 +167,38 @@ public final class PostgresSink implements RecordSink {
             } else if (record.topic().equals(topics.metrics())) {
                 MetricResult result = deadLetters.decode(NAME, record, metricResults);
                 if (result != null) {
-                    metricRows.add(record, result);
+                    windows.add(record, result, now);
                 }
             }
+        }
+        boolean flush = flushAll || windows.due(now);
+        if (read.isEmpty() && !flush) {
+            return;
+        }
+        if (flush) {
+            read.addAll(windows.partitions());
+        }
+        List<Object[]> offsetRows = new ArrayList<>(read.size());
+        for (TopicPartition partition : read) {
+            Long held = flush ? null : windows.firstHeld(partition);
+            offsetRows.add(new Object[] {NAME, partition.topic(), partition.partition(),
+                    held != null ? held : consumed.get(partition)});
         }
         transactions.executeWithoutResult(status -> {
             jdbc.execute(setSynchronousCommit);
             TypedBatch.update(jdbc, INSERT_EVENT, eventRows);
-            TypedBatch.update(jdbc, UPSERT_AGGREGATE, new ArrayList<>(aggregateRows.values()));
-            TypedBatch.update(jdbc, UPSERT_PART, new ArrayList<>(partRows.values()));
-            TypedBatch.update(jdbc, UPSERT_MERGED, mergedTypes.values().stream().map(e -> mergedRow(e.getKey(), e.getValue())).toList());
             TypedBatch.update(jdbc, INSERT_ALERT, alertRows);
-            metricRows.write(jdbc);
-            TypedBatch.update(jdbc, UPSERT_OFFSET, nextOffsets.entrySet().stream()
-                    .map(e -> new Object[] {NAME, e.getKey().topic(), e.getKey().partition(), e.getValue()})
-                    .toList());
+            if (flush) {
+                windows.write(jdbc);
+            }
+            TypedBatch.update(jdbc, UPSERT_OFFSET, offsetRows);
         });
-        Instant now = clock.instant();
+        if (flush) {
+            windows.clear();
+        }
+        Instant written = clock.instant();
         for (Instant time : eventTimes) {
-            PipelineMetrics.record(latency, Duration.between(time, now));
+            PipelineMetrics.record(latency, Duration.between(time, written));
         }
     }
 
@@ -217,36 +215,6 @@ public final class PostgresSink implements RecordSink {
         }
         EventFamily family = EventFamily.of((SpecificRecord) e.getPayload());
         return schemas.byId(e.getPayloadSchemaId(), family).decodeAsWritten(WireFormat.copyOf(e.getPayloadAsWritten()));
-    }
-
-    private static Object[] aggregateRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {
-        return new Object[] {a.getScope().name(), a.getEventType(), a.getSeriesKey(), Timestamp.from(a.getWindowStart()),
-                Timestamp.from(a.getWindowEnd()), a.getCount(), a.getSum(), a.getMin(), a.getMax(), AggregateMean.of(a),
-                Timestamp.from(a.getLastEventTime()), record.partition(), record.offset()};
-    }
-
-    private static Object[] partRow(WindowAggregate a, ConsumerRecord<String, byte[]> record) {
-        return new Object[] {a.getEventType(), Timestamp.from(a.getWindowStart()), a.getPart(), Timestamp.from(a.getWindowEnd()),
-                a.getCount(), a.getSum(), a.getMin(), a.getMax(), Timestamp.from(a.getLastEventTime()),
-                record.partition(), record.offset()};
-    }
-
-    /** The type's row for the window of this (newest) part update, from all its parts as this transaction sees them. */
-    private Object[] mergedRow(ConsumerRecord<String, byte[]> newest, WindowAggregate update) {
-        List<WindowAggregate> parts = jdbc.query(SELECT_PARTS, (rs, n) -> WindowAggregate.newBuilder()
-                .setScope(AggregateScope.TYPE).setEventType(update.getEventType()).setSeriesKey("").setPart(n)
-                .setWindowStart(update.getWindowStart()).setWindowEnd(rs.getTimestamp(1).toInstant())
-                .setCount(rs.getLong(2)).setSum(scaled(rs.getBigDecimal(3))).setMin(scaled(rs.getBigDecimal(4)))
-                .setMax(scaled(rs.getBigDecimal(5))).setLastEventTime(rs.getTimestamp(6).toInstant()).build(),
-                update.getEventType(), Timestamp.from(update.getWindowStart()));
-        WindowAggregate a = AggregateParts.merge(parts);
-        return new Object[] {a.getEventType(), Timestamp.from(a.getWindowStart()), Timestamp.from(a.getWindowEnd()),
-                a.getCount(), a.getSum(), a.getMin(), a.getMax(), AggregateMean.of(a), Timestamp.from(a.getLastEventTime()),
-                newest.partition(), newest.offset()};
-    }
-
-    private static java.math.BigDecimal scaled(java.math.BigDecimal d) {
-        return d == null ? null : d.setScale(6);
     }
 
     private static Object[] alertRow(Alert a) {

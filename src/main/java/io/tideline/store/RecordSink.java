@@ -22,6 +22,26 @@ public interface RecordSink {
     /** The next offset to read for each partition the store has seen; partitions it has not seen are absent. */
     Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions);
 
-    /** Writes the batch and its offsets atomically; throws if nothing was written. */
+    /**
+     * Writes the batch and its offsets atomically; throws if nothing was written. A sink may hold some of a batch
+     * back and write it with a later one, as long as the offsets it stores do not pass what it holds; it is then
+     * also called with an empty batch when a poll returned nothing, to write what is due.
+     */
     void write(ConsumerRecords<String, byte[]> batch);
+
+    /** Whether it holds records back that a later {@link #write} or {@link #flush} is to write. */
+    default boolean holdsBack() {
+        return false;
+    }
+
+    /** Writes whatever it holds back, now (before the loop stops). */
+    default void flush() {
+    }
+
+    /**
+     * Forgets what it holds back from these partitions: the loop is about to read them again from the stored
+     * offsets, or they were taken away.
+     */
+    default void discard(Collection<TopicPartition> partitions) {
+    }
 }

@@ -77,6 +77,7 @@ public final class SinkLoop implements Runnable {
 
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                sink.discard(partitions); // its new owner reads them from the stored offsets
             }
         });
         try {
@@ -94,7 +95,7 @@ public final class SinkLoop implements Runnable {
                     resume();
                     ConsumerRecords<String, byte[]> batch = consumer.poll(POLL);
                     updateLag();
-                    if (batch.isEmpty()) {
+                    if (batch.isEmpty() && !sink.holdsBack()) {
                         breaker.releasePermission();
                         continue;
                     }
@@ -115,7 +116,20 @@ public final class SinkLoop implements Runnable {
                 throw e;
             }
         } finally {
+            flushHeld();
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Not needed for correctness (what is held is read again after a restart), only to leave the store current. */
+    private void flushHeld() {
+        if (sink.holdsBack() && !seekNeeded) {
+            try {
+                sink.flush();
+            } catch (RuntimeException e) {
+                log.warn("{} could not write what it held back before stopping; it is read again at the next start: {}",
+                        sink.name(), e.toString());
+            }
         }
     }
 
@@ -127,6 +141,7 @@ public final class SinkLoop implements Runnable {
     }
 
     private void seekToStored(Collection<TopicPartition> partitions) {
+        sink.discard(partitions);
         if (partitions.isEmpty()) {
             seekNeeded = false;
             return;

@@ -90,7 +90,7 @@ public class StoreConfiguration {
         if (sink.postgresEnabled()) {
             PostgresSink postgres = new PostgresSink(jdbc, transactions, config.topics(), schemas, topicSerdes, deadLetters,
                     metrics, clock, definition.resultsIn(MetricDefinition.Destination.POSTGRES),
-                    sink.postgresSynchronousCommit());
+                    sink.postgresSynchronousCommit(), sink.postgresWindowFlushInterval());
             loops.add(new SinkLoop(consumer(config, postgres.name(), "read_committed", metrics), postgres,
                     sinkBreakers.circuitBreaker(postgres.name()), metrics));
         }
