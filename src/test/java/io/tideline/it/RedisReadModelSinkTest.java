@@ -170,6 +170,24 @@ class RedisReadModelSinkTest {
     }
 
     @Test
+    void theHashReadsBackAsTheNewestUpdateWithinAWindowAndIntoTheNextSeriesAndPartsAlike() {
+        // Within a window the script writes only the fields that change; whatever it skips must still read back right.
+        Instant next = WINDOW.plusSeconds(60);
+        WindowAggregate first = measured("acct-1", -1, WINDOW, 1, "2.5", "2.5", "2.5", 1);
+        WindowAggregate second = measured("acct-1", -1, WINDOW, 2, "7.5", "2.5", "5", 3);
+        WindowAggregate third = measured("acct-1", -1, next, 1, "1", "1", "1", 61);
+        WindowAggregate part = measured("", 2, WINDOW, 4, "10", "1", "4", 5);
+        WindowAggregate partLater = measured("", 2, WINDOW, 5, "12", "1", "4", 6);
+        sink.write(batch(List.of(record(0, 40, "acct-1", first), typeRecord(1, 5, part))));
+        sink.write(batch(List.of(record(0, 41, "acct-1", second), typeRecord(1, 6, partLater))));
+        assertThat(shown("acct-1")).isEqualTo(second);
+        assertThat(ReadModelHash.aggregate(redis.opsForHash().entries(ReadModelKeys.typePart("payment", 2)))).isEqualTo(partLater);
+
+        sink.write(batch(List.of(record(0, 42, "acct-1", third))));
+        assertThat(shown("acct-1")).isEqualTo(third);
+    }
+
+    @Test
     void eachPartitionOfABatchKeepsItsOwnOffset() {
         sink.write(batch(List.of(
                 record(0, 7, "acct-1", aggregate("acct-1", WINDOW, 1)),
@@ -212,6 +230,22 @@ class RedisReadModelSinkTest {
                 .setCount(count).setSum(null).setMin(null).setMax(null)
                 .setLastEventTime(windowStart.plusSeconds(1))
                 .build();
+    }
+
+    private static WindowAggregate measured(String key, int part, Instant windowStart, long count, String sum, String min,
+                                            String max, long lastSecond) {
+        return WindowAggregate.newBuilder()
+                .setScope(part < 0 ? AggregateScope.KEY : AggregateScope.TYPE).setEventType("payment").setSeriesKey(key)
+                .setPart(part).setWindowStart(windowStart).setWindowEnd(windowStart.plusSeconds(60)).setCount(count)
+                .setSum(new java.math.BigDecimal(sum).setScale(6)).setMin(new java.math.BigDecimal(min).setScale(6))
+                .setMax(new java.math.BigDecimal(max).setScale(6)).setLastEventTime(WINDOW.plusSeconds(lastSecond))
+                .build();
+    }
+
+    private ConsumerRecord<String, byte[]> typeRecord(int partition, long offset, WindowAggregate value) {
+        String topic = config.topics().aggregates();
+        return new ConsumerRecord<>(topic, partition, offset, "TYPE|payment",
+                serdes.aggregates().serializer().serialize(topic, value));
     }
 
     private ConsumerRecord<String, byte[]> record(int partition, long offset, String key, WindowAggregate value) {
