@@ -3,7 +3,6 @@ package io.tideline.store;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.tideline.model.AggregateScope;
@@ -18,29 +17,20 @@ public final class ReadModelHash {
     private ReadModelHash() {
     }
 
-    /**
-     * The hash's fields in the order the sink sends their values: first those fixed for a window, then, from
-     * {@link #FIRST_CHANGING} on and {@code count} first, those an update within the window changes — the sink's
-     * script writes only these when the hash already holds the window.
-     */
-    static final List<String> FIELDS = List.of("scope", "eventType", "seriesKey", "part", "windowStart", "windowEnd",
-            "count", "sum", "min", "max", "mean", "lastEventTime");
-    static final int FIRST_CHANGING = 6;
-
-    /** The values of {@link #FIELDS}, in that order. */
-    static List<String> values(WindowAggregate a) {
-        return List.of(a.getScope().name(), a.getEventType(), a.getSeriesKey(), Integer.toString(a.getPart()),
-                Long.toString(a.getWindowStart().toEpochMilli()), Long.toString(a.getWindowEnd().toEpochMilli()),
-                Long.toString(a.getCount()), plain(a.getSum()), plain(a.getMin()), plain(a.getMax()),
-                plain(AggregateMean.of(a)), Long.toString(a.getLastEventTime().toEpochMilli()));
-    }
-
     public static Map<String, String> fields(WindowAggregate a) {
-        List<String> values = values(a);
         Map<String, String> fields = new LinkedHashMap<>();
-        for (int i = 0; i < FIELDS.size(); i++) {
-            fields.put(FIELDS.get(i), values.get(i));
-        }
+        fields.put("scope", a.getScope().name());
+        fields.put("eventType", a.getEventType());
+        fields.put("seriesKey", a.getSeriesKey());
+        fields.put("part", Integer.toString(a.getPart()));
+        fields.put("windowStart", Long.toString(a.getWindowStart().toEpochMilli()));
+        fields.put("windowEnd", Long.toString(a.getWindowEnd().toEpochMilli()));
+        fields.put("count", Long.toString(a.getCount()));
+        fields.put("sum", plain(a.getSum()));
+        fields.put("min", plain(a.getMin()));
+        fields.put("max", plain(a.getMax()));
+        fields.put("mean", plain(AggregateMean.of(a)));
+        fields.put("lastEventTime", Long.toString(a.getLastEventTime().toEpochMilli()));
         return fields;
     }
 

@@ -240,16 +240,12 @@ public final class RedisReadModelSink implements RecordSink {
 
     private void evalAggregates(RedisConnection connection, List<Pending<WindowAggregate>> run) {
         ConsumerRecord<String, byte[]> first = run.get(0).record();
-        int perUpdate = 4 + ReadModelHash.FIELDS.size();
         List<String> keys = new ArrayList<>(2 + 3 * run.size());
-        List<String> args = new ArrayList<>(4 + ReadModelHash.FIELDS.size() + perUpdate * run.size());
+        List<String> args = new ArrayList<>(2 + 20 * run.size());
         keys.add(offsetsKey);
         keys.add(ReadModelKeys.EPOCH);
         args.add(epoch);
         args.add(field(first.topic(), first.partition()));
-        args.add(Integer.toString(ReadModelHash.FIELDS.size()));
-        args.add(Integer.toString(ReadModelHash.FIRST_CHANGING + 1)); // Lua counts from 1
-        args.addAll(ReadModelHash.FIELDS);
         for (Pending<WindowAggregate> p : run) {
             WindowAggregate a = p.value();
             boolean byType = a.getScope() == AggregateScope.TYPE;
@@ -263,11 +259,17 @@ public final class RedisReadModelSink implements RecordSink {
                 keys.add(index);
                 keys.add(index);
             }
+            Map<String, String> fields = ReadModelHash.fields(a);
             args.add(Long.toString(p.record().offset()));
             args.add(Long.toString(a.getWindowStart().toEpochMilli()));
             args.add(byType ? Integer.toString(a.getPart()) : a.getSeriesKey());
             args.add(byType ? a.getEventType() : "");
-            args.addAll(ReadModelHash.values(a));
+            args.add(Long.toString(a.getCount()));
+            args.add(Integer.toString(fields.size()));
+            fields.forEach((k, v) -> {
+                args.add(k);
+                args.add(v);
+            });
         }
         List<String> keysAndArgs = new ArrayList<>(keys);
         keysAndArgs.addAll(args);

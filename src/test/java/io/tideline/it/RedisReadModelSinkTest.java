@@ -171,7 +171,6 @@ class RedisReadModelSinkTest {
 
     @Test
     void theHashReadsBackAsTheNewestUpdateWithinAWindowAndIntoTheNextSeriesAndPartsAlike() {
-        // Within a window the script writes only the fields that change; whatever it skips must still read back right.
         Instant next = WINDOW.plusSeconds(60);
         WindowAggregate first = measured("acct-1", -1, WINDOW, 1, "2.5", "2.5", "2.5", 1);
         WindowAggregate second = measured("acct-1", -1, WINDOW, 2, "7.5", "2.5", "5", 3);
