@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.tideline.process.TopicProvisioner;
+
 /**
  * The same run's bare-Kafka reference: produce → consume on the same broker at the same rate, 256-byte records
  * carrying their intended send time, on the same schedule and with the same producer settings as the pipeline's
@@ -50,6 +52,7 @@ final class BaselineLoad {
             if (!admin.listTopics().names().get().contains(TOPIC)) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get();
             }
+            TopicProvisioner.awaitLeaders(admin, List.of(TOPIC), Duration.ofSeconds(30));
         }
         AtomicBoolean running = new AtomicBoolean(true);
         Thread consumerThread = new Thread(() -> {
