@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -20,8 +19,8 @@ final class HeldRows {
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
 
-    void put(String key, ConsumerRecord<?, ?> record, Object[] values) {
-        rows.put(key, new Row(new TopicPartition(record.topic(), record.partition()), record.offset(), values));
+    void put(String key, TopicPartition source, long offset, Object[] values) {
+        rows.put(key, new Row(source, offset, values));
     }
 
     void remove(String key) {

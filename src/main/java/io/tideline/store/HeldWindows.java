@@ -85,24 +85,24 @@ final class HeldWindows {
         this.metrics = new MetricWindowRows(metricsStored);
     }
 
-    void add(ConsumerRecord<String, byte[]> record, WindowAggregate a, long nowMillis) {
+    void add(TopicPartition partition, ConsumerRecord<String, byte[]> record, WindowAggregate a, long nowMillis) {
         String window = record.key() + '@' + a.getWindowStart().toEpochMilli();
         if (a.getPart() < 0) {
-            aggregates.put(window, record, aggregateRow(a, record));
+            aggregates.put(window, partition, record.offset(), aggregateRow(a, record));
         } else {
-            parts.put(window + '#' + a.getPart(), record, partRow(a, record));
+            parts.put(window + '#' + a.getPart(), partition, record.offset(), partRow(a, record));
         }
-        held(record, nowMillis);
+        held(partition, record.offset(), nowMillis);
     }
 
-    void add(ConsumerRecord<String, byte[]> record, MetricResult result, long nowMillis) {
-        if (metrics.add(record, result)) {
-            held(record, nowMillis);
+    void add(TopicPartition partition, ConsumerRecord<String, byte[]> record, MetricResult result, long nowMillis) {
+        if (metrics.add(partition, record, result)) {
+            held(partition, record.offset(), nowMillis);
         }
     }
 
-    private void held(ConsumerRecord<String, byte[]> record, long nowMillis) {
-        firstHeld.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    private void held(TopicPartition partition, long offset, long nowMillis) {
+        firstHeld.putIfAbsent(partition, offset);
         if (heldSince < 0) {
             heldSince = nowMillis;
         }

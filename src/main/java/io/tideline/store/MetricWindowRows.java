@@ -43,7 +43,7 @@ final class MetricWindowRows {
     }
 
     /** @return whether the result is to be written (its metric is stored in PostgreSQL) */
-    boolean add(ConsumerRecord<String, byte[]> record, MetricResult r) {
+    boolean add(TopicPartition partition, ConsumerRecord<String, byte[]> record, MetricResult r) {
         if (!stored.test(r.getMetric())) {
             return false;
         }
@@ -57,14 +57,14 @@ final class MetricWindowRows {
         });
         String key = key(r.getMetric(), r.getGroupKey(), r.getWindowStart().toEpochMilli());
         deletes.remove(key);
-        upserts.put(key, record, new Object[] {
+        upserts.put(key, partition, record.offset(), new Object[] {
                 r.getMetric(), r.getGroupKey(), Timestamp.from(r.getWindowStart()), Timestamp.from(r.getWindowEnd()),
                 r.getWindowKind(), r.getLane(), r.getFinal$(), r.getCount(), figures.toString(),
                 Timestamp.from(r.getLastEventTime()), record.partition(), record.offset()});
         r.getSuperseded().forEach(start -> {
             String gone = key(r.getMetric(), r.getGroupKey(), start.toEpochMilli());
             upserts.remove(gone);
-            deletes.put(gone, record, new Object[] {r.getMetric(), r.getGroupKey(), Timestamp.from(start)});
+            deletes.put(gone, partition, record.offset(), new Object[] {r.getMetric(), r.getGroupKey(), Timestamp.from(start)});
         });
         return true;
     }

@@ -146,30 +146,33 @@ public final class PostgresSink implements RecordSink {
         List<Instant> eventTimes = new ArrayList<>();
         List<Object[]> alertRows = new ArrayList<>();
         Set<TopicPartition> read = new HashSet<>(batch.partitions());
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            consumed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-            if (record.topic().equals(topics.events())) {
-                EventEnvelope e = deadLetters.decode(NAME, record, envelopes);
-                if (e != null) {
-                    eventRows.add(eventRow(e, record));
-                    eventTimes.add(e.getTime());
-                }
-            } else if (record.topic().equals(topics.aggregates())) {
-                WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
-                if (a != null) {
-                    windows.add(record, a, now);
-                }
-            } else if (record.topic().equals(topics.alerts())) {
-                Alert alert = deadLetters.decode(NAME, record, alerts);
-                if (alert != null) {
-                    alertRows.add(alertRow(alert));
-                }
-            } else if (record.topic().equals(topics.metrics())) {
-                MetricResult result = deadLetters.decode(NAME, record, metricResults);
-                if (result != null) {
-                    windows.add(record, result, now);
+        for (TopicPartition partition : read) {
+            List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                if (record.topic().equals(topics.events())) {
+                    EventEnvelope e = deadLetters.decode(NAME, record, envelopes);
+                    if (e != null) {
+                        eventRows.add(eventRow(e, record));
+                        eventTimes.add(e.getTime());
+                    }
+                } else if (record.topic().equals(topics.aggregates())) {
+                    WindowAggregate a = deadLetters.decode(NAME, record, aggregates);
+                    if (a != null) {
+                        windows.add(partition, record, a, now);
+                    }
+                } else if (record.topic().equals(topics.alerts())) {
+                    Alert alert = deadLetters.decode(NAME, record, alerts);
+                    if (alert != null) {
+                        alertRows.add(alertRow(alert));
+                    }
+                } else if (record.topic().equals(topics.metrics())) {
+                    MetricResult result = deadLetters.decode(NAME, record, metricResults);
+                    if (result != null) {
+                        windows.add(partition, record, result, now);
+                    }
                 }
             }
+            consumed.put(partition, records.get(records.size() - 1).offset() + 1);
         }
         boolean flush = flushAll || windows.due(now);
         if (read.isEmpty() && !flush) {

@@ -104,15 +104,16 @@ class PipelineEndToEndTest extends EndToEndSupport {
         List<String> plan = jdbc.execute((java.sql.Connection c) -> {
             try (java.sql.Statement s = c.createStatement()) {
                 s.execute("set enable_seqscan = off");
-                List<String> lines = new ArrayList<>();
                 try (java.sql.ResultSet rs = s.executeQuery("explain select event_id from events where event_type = 'payment' "
                         + "and event_time >= now() - interval '1 minute' and event_time < now()")) {
+                    List<String> lines = new ArrayList<>();
                     while (rs.next()) {
                         lines.add(rs.getString(1));
                     }
+                    return lines;
+                } finally {
+                    s.execute("reset enable_seqscan"); // the connection goes back to the pool
                 }
-                s.execute("reset enable_seqscan");
-                return lines;
             }
         });
         assertThat(plan).anyMatch(line -> line.contains("events_type_time"));
